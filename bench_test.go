@@ -1,0 +1,59 @@
+package patchtime_test
+
+import (
+	"bytes"
+	"io"
+	"testing"
+
+	"github.com/patchtime/patchtime/estimate"
+)
+
+// BenchmarkEndToEnd is the whole pipeline on the embedded catalog: read
+// the catalog CSV, fit every series, estimate each curve at four fleet
+// sizes and write the rows as CSV.
+func BenchmarkEndToEnd(b *testing.B) {
+	csvText := estimate.DefaultCSV()
+	hosts := []int{100, 1200, 5000, 20000}
+	b.SetBytes(int64(len(csvText)))
+	for b.Loop() {
+		cat, err := estimate.ReadCatalog(bytes.NewReader(csvText))
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := estimate.NewCSVWriter(io.Discard)
+		for _, s := range cat.Series() {
+			c, err := s.Curve()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, h := range hosts {
+				e, err := c.Estimate(estimate.Scenario{Hosts: h})
+				if err != nil {
+					b.Fatal(err)
+				}
+				w.Write(estimate.NewRow(c, e))
+			}
+		}
+		if err := w.Flush(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEstimate is one estimate of a resolved curve.
+func BenchmarkEstimate(b *testing.B) {
+	curves, err := estimate.Default().Curves("KB899588", "XP")
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := curves[0]
+	var sink float64
+	for i := 0; b.Loop(); i++ {
+		e, err := c.Estimate(estimate.Scenario{Hosts: 1 + i%5000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink += e.Minutes
+	}
+	_ = sink
+}

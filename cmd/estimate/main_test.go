@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/patchtime/patchtime/bulletin"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+const (
+	goldenDir  = "../../testdata/golden"
+	catalogDir = "../../testdata/catalogs"
+)
+
+// runCLI runs the command in-process.
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"kb899588-1200", []string{"--patch", "KB899588", "--hosts", "1200"}},
+		{"kb899588-1200-en", []string{"--patch", "KB899588", "--hosts", "1200", "--lang", "en"}},
+		{"bundle-csv", []string{"--patch", "KB841872,ms07-065", "--hosts", "50,1200", "--format", "csv"}},
+		{"platform", []string{"--patch", "899588", "--platform", "xp", "--hosts", "50,100,250,500,1000"}},
+		{"list", []string{"--list"}},
+		{"list-en", []string{"--list", "--lang", "en"}},
+		{"list-csv", []string{"--list", "--format", "csv"}},
+		{"site-catalog", []string{"--catalog", filepath.Join(catalogDir, "site.csv"), "--patch", "KB921883", "--hosts", "1000", "--lang", "en"}},
+		{"help", []string{"--help"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(tc.args...)
+			if code != 0 || errOut != "" {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			path := filepath.Join(goldenDir, tc.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cmd/estimate -update to create it)", err)
+			}
+			if diff := cmp.Diff(string(want), out); diff != "" {
+				t.Errorf("output differs from %s (-want +got):\n%s", path, diff)
+			}
+		})
+	}
+}
+
+// TestPublishedCellsExact: for each of the 40 published cells, typed by
+// hand in testdata/published-cells.txt, the CLI's estimate rounded to the
+// minute equals the published figure.
+func TestPublishedCellsExact(t *testing.T) {
+	f, err := os.Open("../../testdata/published-cells.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cells := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		parts := strings.Split(line, " | ")
+		patch, platform, times := parts[0], parts[1], strings.Fields(parts[2])
+		code, out, errOut := runCLI("--patch", patch, "--hosts", "50,100,250,500", "--format", "csv")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", patch, code, errOut)
+		}
+		rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := 0
+		for _, r := range rows[1:] {
+			if r[2] != platform {
+				continue
+			}
+			hosts, _ := strconv.Atoi(r[4])
+			i := map[int]int{50: 0, 100: 1, 250: 2, 500: 3}[hosts]
+			want, err := bulletin.ParseDuration(times[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			minutes, err := strconv.ParseFloat(r[6], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Round(minutes) != want.Minutes() {
+				t.Errorf("%s %s at %d hosts: estimate %v min, published %s", patch, platform, hosts, minutes, times[i])
+			}
+			if r[9] != times[i] {
+				t.Errorf("%s %s at %d hosts: duration %q, published %q", patch, platform, hosts, r[9], times[i])
+			}
+			found++
+			cells++
+		}
+		if found != 4 {
+			t.Errorf("%s %s: %d rows in the CSV, want 4", patch, platform, found)
+		}
+	}
+	if cells != 40 {
+		t.Errorf("checked %d cells, want 40", cells)
+	}
+}
+
+// TestBadInput: every usage or input error exits 2 with exactly one line on
+// stderr that names the bad value, and writes nothing to stdout.
+func TestBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string // in the stderr line
+	}{
+		{[]string{"--patch", "KB89958", "--hosts", "1200"}, `unknown patch "KB89958" (did you mean KB899588?)`},
+		{[]string{"--patch", "KB1", "--hosts", "1200"}, `unknown patch "KB1"; the catalog has KB841872`},
+		{[]string{"--patch", "KB899588", "--hosts", "12x"}, `"12x" is not a whole number`},
+		{[]string{"--patch", "KB899588", "--hosts", "1.5"}, `"1.5" is not a whole number`},
+		{[]string{"--patch", "KB899588", "--hosts", "0"}, `--hosts "0": 0 hosts; want at least 1`},
+		{[]string{"--patch", "KB899588", "--hosts", "-5"}, `-5 hosts; want at least 1`},
+		{[]string{"--patch", "KB899588", "--hosts", "100000001"}, `100000001 is above the maximum of 100000000 hosts`},
+		{[]string{"--patch", "KB899588", "--hosts", "99999999999999999999999"}, `above the maximum of 100000000 hosts`},
+		{[]string{"--patch", "KB899588", "--hosts", "50,,100"}, `empty item`},
+		{[]string{"--patch", "KB899588", "--hosts", ""}, `--hosts "": empty item`},
+		{[]string{"--patch", "KB899588"}, `no --hosts given`},
+		{[]string{"--hosts", "1200"}, `no --patch given`},
+		{[]string{"--patch", "", "--hosts", "1200"}, `empty patch name`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "--frobnicate"}, `unknown flag: --frobnicate`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "-x"}, `unknown shorthand flag: 'x'`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "--format", "xml"}, `--format "xml": want table or csv`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "--lang", "fr"}, `--lang "fr": want ja or en`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "extra"}, `unexpected argument "extra"`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "--platform", "Vista"}, `no platform of KB899588 contains "Vista"`},
+		{[]string{"--list", "--patch", "KB899588"}, `--list takes no --patch`},
+		{[]string{"--catalog", "no-such-file.csv", "--list"}, `no-such-file.csv`},
+		{[]string{"--catalog", filepath.Join(catalogDir, "bad-hosts.csv"), "--list"}, `bad-hosts.csv:3: hosts "four hundred": not a whole number`},
+		{[]string{"--catalog", filepath.Join(catalogDir, "header-only.csv"), "--patch", "KB899588", "--hosts", "1"}, `unknown patch "KB899588"`},
+		{[]string{"--patch"}, `flag needs an argument: --patch`},
+	} {
+		code, out, errOut := runCLI(tc.args...)
+		if code != 2 {
+			t.Errorf("%q: exit %d, want 2", tc.args, code)
+		}
+		if out != "" {
+			t.Errorf("%q: wrote %q to stdout", tc.args, out)
+		}
+		if strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "estimate: ") || !strings.HasSuffix(errOut, "\n") {
+			t.Errorf("%q: stderr %q is not one line starting with \"estimate: \"", tc.args, errOut)
+		}
+		if !strings.Contains(errOut, tc.want) {
+			t.Errorf("%q: stderr %q does not contain %q", tc.args, errOut, tc.want)
+		}
+	}
+}
+
+// TestHelpExamplesRun runs every example line of --help.
+func TestHelpExamplesRun(t *testing.T) {
+	_, help, _ := runCLI("--help")
+	_, examples, _ := strings.Cut(help, "Examples:\n")
+	examples, _, _ = strings.Cut(examples, "\n\n")
+	n := 0
+	for _, line := range strings.Split(examples, "\n") {
+		line = strings.TrimSpace(line)
+		n++
+		args := strings.Fields(line)[1:]
+		if code, _, errOut := runCLI(args...); code != 0 {
+			t.Errorf("help example %q: exit %d, %s", line, code, errOut)
+		}
+	}
+	if n < 3 {
+		t.Errorf("help has %d runnable examples, want at least 3", n)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI("--version")
+	if code != 0 || !strings.HasPrefix(out, "estimate (patchtime) ") {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+}
+
+// failWriter fails every write, like a closed pipe or a full disk.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, os.ErrClosed }
+
+func TestOutputFailureExits1(t *testing.T) {
+	var errOut bytes.Buffer
+	if code := run([]string{"--patch", "KB899588", "--hosts", "1200"}, failWriter{}, &errOut); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if strings.Count(errOut.String(), "\n") != 1 {
+		t.Errorf("stderr %q is not one line", errOut.String())
+	}
+}
