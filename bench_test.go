@@ -22,7 +22,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		}
 		w := estimate.NewCSVWriter(io.Discard)
 		for _, s := range cat.Series() {
-			c, err := s.Curve()
+			c, err := cat.Curve(s)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -56,4 +56,16 @@ func BenchmarkEstimate(b *testing.B) {
 		sink += e.Minutes
 	}
 	_ = sink
+}
+
+// BenchmarkCatalog builds the embedded catalog from its observations: every
+// series fitted with both models and leave-one-out model choice, and the
+// per-host rate pooled for each console.
+func BenchmarkCatalog(b *testing.B) {
+	obs := estimate.Default().Observations()
+	for b.Loop() {
+		if _, err := estimate.NewCatalog(obs); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -7,8 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,51 +19,20 @@ import (
 	"golang.org/x/text/encoding/japanese"
 )
 
-// MaxHosts is the largest fleet size patchtime accepts: 100,000,000 hosts.
-const MaxHosts = 100_000_000
-
-// MaxConsoles is the largest console count patchtime accepts: 100,000
-// consoles.
-const MaxConsoles = 100_000
-
 // maxCatalogBytes bounds the size of a catalog file: 64 MiB, some 500,000
 // rows.
 const maxCatalogBytes = 64 << 20
 
-// Source says where an observation comes from.
-type Source string
-
-// The sources of observations.
-const (
-	Published Source = "published" // a HotFix Alert table
-	Observed  Source = "observed"  // a rollout measured on site
-)
-
-// Columns is the catalog header in its canonical order. ReadCatalog accepts
-// the columns in any order and only requires kb, consoles, hosts and
-// minutes.
-var Columns = []string{"bulletin", "kb", "package", "platform", "console", "consoles",
+// columns is the catalog header in its canonical order.
+var columns = []string{"bulletin", "kb", "package", "platform", "console", "consoles",
 	"hosts", "minutes", "package_bytes", "severity", "reboot", "source"}
 
 var requiredColumns = []string{"kb", "consoles", "hosts", "minutes"}
 
-// Observation is one row of a catalog: the minutes one rollout of one patch
-// package took, or is published to take, on a number of hosts.
-type Observation struct {
-	Bulletin     string            // bulletin ID, e.g. "MS05-039"; may be empty
-	KB           string            // KB number, e.g. "KB899588"
-	Package      string            // package file name; may be empty
-	Platform     string            // platform as the bulletin prints it; may be empty
-	Console      string            // console and version, e.g. "UpdateEXPERT 6.1"; may be empty
-	Consoles     int               // consoles working in parallel, ≥ 1
-	Hosts        int               // machines patched, 1 to MaxHosts
-	Minutes      float64           // wall-clock time of the rollout, minutes, > 0
-	PackageBytes int64             // package size in bytes; 0 if unknown
-	Severity     bulletin.Severity // 0 if unknown
-	Reboot       bulletin.Reboot   // "" if unknown
-	Source       Source            // "" if not stated
-	Line         int               // line of the catalog file it was read from; 0 if built in code
-}
+// CatalogColumns returns the catalog header in its canonical order.
+// ReadCatalog accepts the columns in any order and requires only kb,
+// consoles, hosts and minutes.
+func CatalogColumns() []string { return slices.Clone(columns) }
 
 // CatalogError reports a catalog row that cannot be used, with its place.
 type CatalogError struct {
@@ -87,7 +56,11 @@ func (e *CatalogError) Error() string {
 	if e.Column != "" {
 		fmt.Fprintf(&b, "%s %q: ", e.Column, e.Value)
 	}
-	b.WriteString(e.Err.Error())
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	} else {
+		b.WriteString("invalid")
+	}
 	return b.String()
 }
 
@@ -103,7 +76,7 @@ var defaultCatalog = sync.OnceValues(func() (*Catalog, error) {
 // Default returns the catalog patchtime ships: every published timing row of
 // the HotFix Alert bulletins MS04-020, MS04-029, MS04-035, MS05-039 and
 // MS07-065, 40 observations in 10 series. It is read once and shared; a
-// Catalog is never modified, so sharing is safe.
+// Catalog cannot be modified, so sharing is safe.
 func Default() *Catalog {
 	c, err := defaultCatalog()
 	if err != nil {
@@ -116,31 +89,48 @@ func Default() *Catalog {
 // to start their own from it.
 func DefaultCSV() []byte { return bytes.Clone(defaultCSV) }
 
-// LoadCatalog reads the catalog file at path; errors name the file and line.
+// LoadCatalog reads the catalog file at path. Errors about its content are
+// *CatalogError values that name the file and line; errors opening or
+// reading it are the operating system's.
 func LoadCatalog(path string) (*Catalog, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	c, err := ReadCatalog(f)
+	obs, err := ReadObservations(f)
+	if err == nil {
+		var c *Catalog
+		if c, err = NewCatalog(obs); err == nil {
+			c.file = path
+			return c, nil
+		}
+	}
 	if ce, ok := err.(*CatalogError); ok {
 		ce.File = path
 	}
-	return c, err
+	return nil, err
 }
 
-// ReadCatalog reads a catalog CSV: a header naming the columns (see
-// Columns), then one observation per row. The text is UTF-8, with or
-// without a byte-order mark, or Shift_JIS as Excel saves it in Japanese.
+// ReadCatalog reads a catalog CSV (see ReadObservations) and builds the
+// catalog (see NewCatalog).
+func ReadCatalog(r io.Reader) (*Catalog, error) {
+	obs, err := ReadObservations(r)
+	if err != nil {
+		return nil, err
+	}
+	return NewCatalog(obs)
+}
+
+// ReadObservations reads a catalog CSV: a header naming the columns (see
+// CatalogColumns), then one observation per row. The text is UTF-8, with
+// or without a byte-order mark, or Shift_JIS as Excel saves it in Japanese.
 // The minutes column takes decimal minutes or a Japanese duration such as
 // "1時間28分".
 //
 // Any unusable row is an error: a *CatalogError naming the line, the column
-// and the value. Rows published for the same package, platform, console,
-// consoles and hosts must not repeat, and the rows of one series must agree
-// on its bulletin, package size, severity and reboot.
-func ReadCatalog(r io.Reader) (*Catalog, error) {
+// and the value. Nothing is returned with an error.
+func ReadObservations(r io.Reader) ([]Observation, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxCatalogBytes+1))
 	if err != nil {
 		return nil, err
@@ -151,7 +141,7 @@ func ReadCatalog(r io.Reader) (*Catalog, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if !utf8.Valid(data) {
 		sjis, err := japanese.ShiftJIS.NewDecoder().Bytes(data)
-		if err != nil || !utf8.Valid(sjis) || bytes.ContainsRune(sjis, utf8.RuneError) {
+		if err != nil || bytes.ContainsRune(sjis, utf8.RuneError) {
 			return nil, &CatalogError{Line: invalidUTF8Line(data), Err: errors.New("text is neither UTF-8 nor Shift_JIS")}
 		}
 		data = sjis
@@ -160,7 +150,7 @@ func ReadCatalog(r io.Reader) (*Catalog, error) {
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, &CatalogError{Line: 1, Err: errors.New("empty: want a header line " + strings.Join(Columns, ","))}
+		return nil, &CatalogError{Line: 1, Err: errors.New("empty: want a header line " + strings.Join(columns, ","))}
 	}
 	if err != nil {
 		return nil, csvError(err)
@@ -173,7 +163,7 @@ func ReadCatalog(r io.Reader) (*Catalog, error) {
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			break
+			return obs, nil
 		}
 		if err != nil {
 			return nil, csvError(err)
@@ -185,24 +175,20 @@ func ReadCatalog(r io.Reader) (*Catalog, error) {
 		}
 		obs = append(obs, o)
 	}
-	return NewCatalog(obs)
 }
 
 // invalidUTF8Line returns the 1-based line of the first byte that is not
 // UTF-8.
 func invalidUTF8Line(data []byte) int {
-	line := 1
-	for len(data) > 0 {
-		r, size := utf8.DecodeRune(data)
+	i := 0
+	for i < len(data) {
+		r, size := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && size <= 1 {
-			return line
+			break
 		}
-		if r == '\n' {
-			line++
-		}
-		data = data[size:]
+		i += size
 	}
-	return line
+	return 1 + bytes.Count(data[:i], []byte("\n"))
 }
 
 func csvError(err error) error {
@@ -218,12 +204,12 @@ func readHeader(header []string) (map[string]int, error) {
 	col := make(map[string]int, len(header))
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(h))
-		if !slices.Contains(Columns, name) {
+		if !slices.Contains(columns, name) {
 			msg := "unknown column"
-			if s := closest(name, Columns); s != "" {
+			if s := closest(name, columns); s != "" {
 				msg += " (did you mean " + s + "?)"
 			}
-			return nil, &CatalogError{Line: 1, Column: "header", Value: h, Err: errors.New(msg + "; the columns are " + strings.Join(Columns, ","))}
+			return nil, &CatalogError{Line: 1, Column: "header", Value: h, Err: errors.New(msg + "; the columns are " + strings.Join(columns, ","))}
 		}
 		if _, dup := col[name]; dup {
 			return nil, &CatalogError{Line: 1, Column: "header", Value: h, Err: errors.New("column appears twice")}
@@ -238,7 +224,7 @@ func readHeader(header []string) (map[string]int, error) {
 	return col, nil
 }
 
-// parseRow reads one observation; col maps column names to indices.
+// parseRow reads the cells of one row into an observation and checks it.
 func parseRow(rec []string, col map[string]int, line int) (Observation, error) {
 	cell := func(name string) string {
 		if i, ok := col[name]; ok {
@@ -250,6 +236,8 @@ func parseRow(rec []string, col map[string]int, line int) (Observation, error) {
 		return &CatalogError{Line: line, Column: name, Value: cell(name), Err: err}
 	}
 	o := Observation{
+		Bulletin: cell("bulletin"),
+		KB:       cell("kb"),
 		Package:  cell("package"),
 		Platform: cell("platform"),
 		Console:  cell("console"),
@@ -257,72 +245,62 @@ func parseRow(rec []string, col map[string]int, line int) (Observation, error) {
 		Line:     line,
 	}
 	var err error
-	if o.Bulletin, err = normalizeBulletin(cell("bulletin")); err != nil {
-		return o, bad("bulletin", err)
-	}
-	if o.KB, err = normalizeKB(cell("kb")); err != nil {
-		return o, bad("kb", err)
-	}
-	if o.Consoles, err = wholeNumber(cell("consoles"), 1, MaxConsoles); err != nil {
+	if o.Consoles, err = wholeNumber(cell("consoles")); err != nil {
 		return o, bad("consoles", err)
 	}
-	if o.Hosts, err = wholeNumber(cell("hosts"), 1, MaxHosts); err != nil {
+	if o.Hosts, err = wholeNumber(cell("hosts")); err != nil {
 		return o, bad("hosts", err)
 	}
 	if o.Minutes, err = parseMinutes(cell("minutes")); err != nil {
 		return o, bad("minutes", err)
 	}
 	if s := cell("package_bytes"); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
+		if o.PackageBytes, err = strconv.ParseInt(s, 10, 64); err != nil {
 			return o, bad("package_bytes", errors.New("want a whole number of bytes, or empty"))
 		}
-		o.PackageBytes = n
 	}
-	if o.Severity, err = bulletin.ParseSeverity(cell("severity")); err != nil {
-		return o, bad("severity", errors.New("want 1 (緊急), 2 (重要), 3 (警告), 4 (注意) or empty"))
+	if s := cell("severity"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return o, bad("severity", errors.New("want 1 (緊急), 2 (重要), 3 (警告), 4 (注意) or empty"))
+		}
+		o.Severity = bulletin.Severity(n)
 	}
-	if o.Reboot, err = bulletin.ParseReboot(cell("reboot")); err != nil {
-		return o, bad("reboot", errors.New("want required, conditional, none or empty"))
-	}
-	switch o.Source {
-	case "", Published, Observed:
-	default:
-		return o, bad("source", errors.New("want published, observed or empty"))
-	}
-	return o, nil
+	o.Reboot = bulletin.Reboot(cell("reboot"))
+	return o, o.check()
 }
 
-// wholeNumber parses a decimal integer in [lo, hi].
-func wholeNumber(s string, lo, hi int) (int, error) {
+// wholeNumber parses a decimal integer cell.
+func wholeNumber(s string) (int, error) {
 	if s == "" {
 		return 0, errors.New("missing; want a whole number")
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, fmt.Errorf("not a whole number")
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, errors.New("out of range")
 	}
-	if n < lo || n > hi {
-		return 0, fmt.Errorf("out of range; want %d to %d", lo, hi)
+	if err != nil {
+		return 0, errors.New("not a whole number")
 	}
 	return n, nil
 }
+
+var decimal = regexp.MustCompile(`^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$`)
 
 // parseMinutes reads decimal minutes or a Japanese duration.
 func parseMinutes(s string) (float64, error) {
 	if s == "" {
 		return 0, errors.New("missing; want decimal minutes such as 94 or 93.5")
 	}
-	m, err := strconv.ParseFloat(s, 64)
+	if decimal.MatchString(s) {
+		return strconv.ParseFloat(s, 64)
+	}
+	if strings.HasPrefix(s, "-") && decimal.MatchString(s[1:]) {
+		return 0, errors.New("negative; want minutes greater than 0")
+	}
+	d, err := bulletin.ParseDuration(s)
 	if err != nil {
-		d, derr := bulletin.ParseDuration(s)
-		if derr != nil {
-			return 0, errors.New("want decimal minutes such as 94, or a duration such as 1時間34分")
-		}
-		m = d.Minutes()
+		return 0, errors.New("want decimal minutes such as 94, or a duration such as 1時間34分")
 	}
-	if math.IsNaN(m) || math.IsInf(m, 0) || m <= 0 || m > 100*366*24*60 {
-		return 0, errors.New("want minutes greater than 0 and at most 100 years")
-	}
-	return m, nil
+	return d.Minutes(), nil
 }

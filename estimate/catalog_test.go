@@ -49,15 +49,16 @@ func TestDefaultHoldsThePublishedRows(t *testing.T) {
 	}
 	for i, want := range published {
 		s := series[i]
-		got := []any{s.Bulletin, s.KB, s.Package, s.Platform, s.Console, s.PackageBytes, s.Severity, s.Reboot}
-		exp := []any{want.bulletin, want.kb, want.pkg, want.platform, want.console, want.bytes, want.severity, want.reboot}
+		got := []any{s.Bulletin, s.KB, s.Package, s.Platform, s.Console, s.PackageBytes, s.Severity, s.Reboot, s.Observations}
+		exp := []any{want.bulletin, want.kb, want.pkg, want.platform, want.console, want.bytes, want.severity, want.reboot, 4}
 		if diff := cmp.Diff(exp, got); diff != "" {
 			t.Errorf("series %d metadata (-want +got):\n%s", i, diff)
 		}
-		if len(s.Points) != 4 {
-			t.Fatalf("%s: %d points, want 4", s, len(s.Points))
+		c, err := cat.Curve(s)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for j, p := range s.Points {
+		for j, p := range c.Points() {
 			if p.Hosts != fleetSizes[j] || p.Consoles != 1 || p.Minutes != want.minutes[j] || p.Source != Published {
 				t.Errorf("%s point %d = %d hosts, %d consoles, %v min, %q; want %d, 1, %v, published",
 					s, j, p.Hosts, p.Consoles, p.Minutes, p.Source, fleetSizes[j], want.minutes[j])
@@ -110,8 +111,8 @@ func TestCurveByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := curves[0]
-	if math.Abs(c.Setup-1934.0/196) > 1e-9 || math.Abs(c.PerHost-33.0/196) > 1e-12 {
-		t.Errorf("curve = %v + %v·hosts, want %v + %v·hosts", c.Setup, c.PerHost, 1934.0/196, 33.0/196)
+	if math.Abs(c.Setup()-1934.0/196) > 1e-9 || math.Abs(c.PerHost()-33.0/196) > 1e-12 {
+		t.Errorf("curve = %v + %v·hosts, want %v + %v·hosts", c.Setup(), c.PerHost(), 1934.0/196, 33.0/196)
 	}
 	e, err := c.Estimate(Scenario{Hosts: 1200})
 	if err != nil {
@@ -126,8 +127,8 @@ func TestCurveByHand(t *testing.T) {
 	if got := bulletin.FormatDuration(e.Duration()); got != "3時間32分" {
 		t.Errorf("FormatDuration = %q, want 3時間32分", got)
 	}
-	if c.MinHosts != 50 || c.MaxHosts != 500 {
-		t.Errorf("data range %d–%d, want 50–500", c.MinHosts, c.MaxHosts)
+	if lo, hi := c.DataRange(); lo != 50 || hi != 500 {
+		t.Errorf("data range %d–%d, want 50–500", lo, hi)
 	}
 	for _, h := range []int{0, -1, MaxHosts + 1} {
 		if _, err := c.Estimate(Scenario{Hosts: h}); err == nil {
@@ -139,13 +140,13 @@ func TestCurveByHand(t *testing.T) {
 func TestLookup(t *testing.T) {
 	cat := Default()
 	for _, name := range []string{"KB899588", "kb899588", "899588", " KB899588 ", "MS05-039", "ms05-039", "ＫＢ８９９５８８"} {
-		s, err := cat.Lookup(name)
+		s, err := cat.Select(name, "")
 		if err != nil {
-			t.Errorf("Lookup(%q): %v", name, err)
+			t.Errorf("Select(%q): %v", name, err)
 			continue
 		}
 		if len(s) != 3 || s[0].KB != "KB899588" {
-			t.Errorf("Lookup(%q) = %v, want the 3 series of KB899588", name, s)
+			t.Errorf("Select(%q) = %v, want the 3 series of KB899588", name, s)
 		}
 	}
 	for _, tc := range []struct{ name, suggestion string }{
@@ -155,14 +156,14 @@ func TestLookup(t *testing.T) {
 		{"KB123", ""},
 		{"hello", ""},
 	} {
-		_, err := cat.Lookup(tc.name)
+		_, err := cat.Select(tc.name, "")
 		var ue *UnknownPatchError
 		if !errors.As(err, &ue) {
-			t.Errorf("Lookup(%q) = %v, want *UnknownPatchError", tc.name, err)
+			t.Errorf("Select(%q) = %v, want *UnknownPatchError", tc.name, err)
 			continue
 		}
 		if ue.Suggestion != tc.suggestion {
-			t.Errorf("Lookup(%q) suggests %q, want %q", tc.name, ue.Suggestion, tc.suggestion)
+			t.Errorf("Select(%q) suggests %q, want %q", tc.name, ue.Suggestion, tc.suggestion)
 		}
 		if tc.suggestion != "" && !strings.Contains(err.Error(), "did you mean "+tc.suggestion+"?") {
 			t.Errorf("error %q lacks the suggestion", err)
@@ -193,7 +194,7 @@ func TestCurvesPlatform(t *testing.T) {
 		}
 		var got []string
 		for _, c := range curves {
-			got = append(got, c.Series.Platform)
+			got = append(got, c.Series().Platform)
 		}
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("Curves(%q, %q) platforms (-want +got):\n%s", tc.patch, tc.platform, diff)
@@ -220,7 +221,7 @@ func TestReadCatalogErrors(t *testing.T) {
 		{"twice", "kb,hosts,consoles,minutes,hosts\n", 1, []string{"twice"}},
 		{"hosts not a number", header + good + "MS05-039,KB899588,p.exe,Windows XP,UpdateEXPERT 6.1,1,12x,27,100,1,required,published\n", 3, []string{`hosts "12x"`, "not a whole number"}},
 		{"hosts zero", header + "MS05-039,KB899588,p.exe,Windows XP,,1,0,27,,,,\n", 2, []string{`hosts "0"`, "1 to 100000000"}},
-		{"hosts huge", header + "MS05-039,KB899588,p.exe,Windows XP,,1,99999999999999999999,27,,,,\n", 2, []string{"hosts", "not a whole number"}},
+		{"hosts huge", header + "MS05-039,KB899588,p.exe,Windows XP,,1,99999999999999999999,27,,,,\n", 2, []string{"hosts", "out of range"}},
 		{"minutes NaN", header + "MS05-039,KB899588,p.exe,Windows XP,,1,50,NaN,,,,\n", 2, []string{`minutes "NaN"`}},
 		{"minutes negative", header + "MS05-039,KB899588,p.exe,Windows XP,,1,50,-3,,,,\n", 2, []string{`minutes "-3"`}},
 		{"minutes junk", header + "MS05-039,KB899588,p.exe,Windows XP,,1,50,soon,,,,\n", 2, []string{`minutes "soon"`, "1時間34分"}},
@@ -269,7 +270,7 @@ func TestReadCatalogLenient(t *testing.T) {
 	}
 	// Through (50, 18) and (500, 94): slope 76/450, setup 18 − 50·76/450.
 	c := curves[0]
-	if math.Abs(c.PerHost-76.0/450) > 1e-12 || math.Abs(c.Setup-(18-50*76.0/450)) > 1e-9 {
+	if math.Abs(c.PerHost()-76.0/450) > 1e-12 || math.Abs(c.Setup()-(18-50*76.0/450)) > 1e-9 {
 		t.Errorf("curve %v, want %v + %v·hosts", c, 18-50*76.0/450, 76.0/450)
 	}
 }
@@ -301,7 +302,7 @@ func TestSeriesWithoutCurve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cat.Series()[0].Curve(); err == nil || !strings.Contains(err.Error(), "line 2") {
+	if _, err := cat.Curve(cat.Series()[0]); err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "single fleet size") {
 		t.Errorf("one-point series: Curve error = %v, want one naming line 2", err)
 	}
 	if _, err := cat.Curves("KB899588", "XP"); err == nil {

@@ -1,94 +1,218 @@
 package estimate
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/patchtime/patchtime/fit"
 )
 
-// Curve is the fitted rollout time of one series: with one console,
+// DefaultLevel is the confidence level of prediction intervals unless a
+// curve is made with another (see Curve.WithLevel): 95%.
+const DefaultLevel = 0.95
+
+// Curve is the fitted rollout time of one series. With one console it is
 //
-//	minutes(hosts) = Setup + PerHost × hosts.
+//	minutes(hosts) = Setup + PerHost × hosts
 //
-// Build it once (a Catalog does) and ask it questions; a Curve is never
-// modified, so one value may serve many goroutines.
+// for the affine model, which fits every published table; the power model
+// Setup + PerHost × hosts^c is chosen only where it predicts left-out points
+// clearly better (see fit.Select). Build it once (a Catalog does) and ask it
+// questions; a Curve cannot be modified, so one value may serve many
+// goroutines.
 type Curve struct {
-	Series   *Series // the series the curve was fitted to
-	Setup    float64 // fixed time of a rollout, minutes
-	PerHost  float64 // time each host adds on one console, minutes per host
-	MinHosts int     // smallest per-console fleet in the data, hosts
-	MaxHosts int     // largest per-console fleet in the data, hosts
-
-	fit *fit.Fit
+	series   Series
+	points   []Observation
+	fit      *fit.Fit
+	tried    []*fit.Fit // the models fitted, affine first; empty for pooled and setup curves
+	reason   string     // why fit was chosen
+	level    float64    // confidence level of intervals
+	crit     float64    // fit.Critical(level)
+	minHosts int        // smallest per-console load in the data, hosts
+	maxHosts int        // largest per-console load in the data, hosts
 }
 
-// newCurve fits a series. A point's x is its per-console load
-// ⌈hosts/consoles⌉, the fleet one console handled.
-func newCurve(s *Series) (*Curve, error) {
-	x := make([]float64, len(s.Points))
-	y := make([]float64, len(s.Points))
-	c := &Curve{Series: s, MinHosts: math.MaxInt}
-	for i, p := range s.Points {
-		load := perConsole(p.Hosts, p.Consoles)
-		x[i], y[i] = float64(load), p.Minutes
-		c.MinHosts = min(c.MinHosts, load)
-		c.MaxHosts = max(c.MaxHosts, load)
-	}
-	f, err := fit.Affine(x, y)
+// newCurve fits a series, choosing the model by leave-one-out error. A
+// point's x is its per-console load ⌈hosts/consoles⌉, the fleet one console
+// handled.
+func newCurve(e *entry) (*Curve, error) {
+	x, y := xy(e.points)
+	sel, err := fit.Select(x, y, options(e.points))
 	if err != nil {
-		return nil, fmt.Errorf("no curve from %d observation(s) on line %d and after: %w", len(s.Points), s.Points[0].Line, err)
+		return nil, explainFitError(err)
 	}
-	c.fit, c.Setup, c.PerHost = f, f.Intercept, f.Slope
-	return c, nil
+	c := &Curve{series: e.Series, points: e.points, fit: sel.Best, tried: sel.Fits, reason: sel.Reason}
+	c.minHosts, c.maxHosts = int(slices.Min(x)), int(slices.Max(x))
+	return c.setLevel(DefaultLevel), nil
 }
 
-// perConsole is ⌈hosts/consoles⌉, the fleet each console takes.
-func perConsole(hosts, consoles int) int { return (hosts + consoles - 1) / consoles }
+func (c *Curve) setLevel(level float64) *Curve {
+	c.level, c.crit = level, c.fit.Critical(level)
+	return c
+}
+
+// Series returns the series the curve belongs to.
+func (c *Curve) Series() Series { return c.series }
+
+// Points returns a copy of the observations the curve was fitted to; none
+// for a curve made from a setup time.
+func (c *Curve) Points() []Observation { return slices.Clone(c.points) }
+
+// Setup returns the fixed time of a rollout, minutes: the curve at zero
+// hosts.
+func (c *Curve) Setup() float64 { return c.fit.Intercept }
+
+// PerHost returns the time each host adds on one console, minutes per
+// host. For the power model it is the coefficient of hosts^c.
+func (c *Curve) PerHost() float64 { return c.fit.Slope }
+
+// DataRange returns the smallest and largest per-console fleets of the data
+// behind the curve, hosts; estimates outside it are extrapolated.
+func (c *Curve) DataRange() (lo, hi int) { return c.minHosts, c.maxHosts }
+
+// Level returns the confidence level of the curve's intervals, e.g. 0.95.
+func (c *Curve) Level() float64 { return c.level }
+
+// WithLevel returns a copy of the curve whose intervals have confidence
+// level (0 < level < 1).
+func (c *Curve) WithLevel(level float64) (*Curve, error) {
+	if !(level > 0 && level < 1) {
+		return nil, fmt.Errorf("confidence level %v: want more than 0 and less than 1, e.g. 0.95", level)
+	}
+	d := *c
+	return d.setLevel(level), nil
+}
+
+// Fit returns a copy of the chosen fit with its statistics: coefficients
+// and standard errors, residuals, R², leave-one-out error, AICc.
+func (c *Curve) Fit() fit.Fit { return copyFit(c.fit) }
+
+// Choice returns the models that were fitted to the series, affine first,
+// and why the curve's model was chosen. Pooled and setup curves report no
+// alternatives and say how they were made.
+func (c *Curve) Choice() (tried []fit.Fit, reason string) {
+	for _, f := range c.tried {
+		tried = append(tried, copyFit(f))
+	}
+	return tried, c.reason
+}
+
+func copyFit(f *fit.Fit) fit.Fit {
+	g := *f
+	g.Residuals = slices.Clone(f.Residuals)
+	return g
+}
 
 // String describes the curve: "KB899588 Windows 2000 SP4 (UpdateEXPERT 6.1):
 // 9.87 min + 0.1684 min/host".
 func (c *Curve) String() string {
-	return fmt.Sprintf("%s: %.2f min + %.4f min/host", c.Series, c.Setup, c.PerHost)
+	if c.fit.Model == fit.PowerModel {
+		return fmt.Sprintf("%s: %.2f min + %.4g min × hosts^%.3f", c.series, c.Setup(), c.PerHost(), c.fit.Exponent)
+	}
+	return fmt.Sprintf("%s: %.2f min + %.4f min/host", c.series, c.Setup(), c.PerHost())
 }
 
 // Scenario is a rollout to estimate.
 type Scenario struct {
-	Hosts int // machines to patch, 1 to MaxHosts
+	Hosts      int     // machines to patch, 1 to MaxHosts
+	Consoles   int     // consoles working in parallel, 1 to MaxConsoles; 0 means 1
+	Contention float64 // σ ≥ 0, the USL contention between consoles; 0 means none
+	Coherency  float64 // κ ≥ 0, the USL coherency cost between consoles; 0 means none
+}
+
+// check validates s and returns it with Consoles at least 1.
+func (s Scenario) check() (Scenario, error) {
+	if s.Consoles == 0 {
+		s.Consoles = 1
+	}
+	switch {
+	case s.Hosts < 1 || s.Hosts > MaxHosts:
+		return s, fmt.Errorf("hosts %d: want 1 to %d", s.Hosts, MaxHosts)
+	case s.Consoles < 1 || s.Consoles > MaxConsoles:
+		return s, fmt.Errorf("consoles %d: want 1 to %d", s.Consoles, MaxConsoles)
+	case !(s.Contention >= 0 && s.Contention <= 1e6):
+		return s, fmt.Errorf("contention σ = %v: want a number from 0 to 1e6", s.Contention)
+	case !(s.Coherency >= 0 && s.Coherency <= 1e6):
+		return s, fmt.Errorf("coherency κ = %v: want a number from 0 to 1e6", s.Coherency)
+	}
+	return s, nil
+}
+
+// Slowdown is the Universal Scalability Law factor by which the per-host
+// work of each console grows when c consoles share the network and the
+// update server:
+//
+//	1 + σ(c−1) + κ·c(c−1).
+func (s Scenario) Slowdown() float64 {
+	c := float64(max(s.Consoles, 1))
+	return 1 + s.Contention*(c-1) + s.Coherency*c*(c-1)
 }
 
 // Estimate is the predicted duration of a rollout.
 type Estimate struct {
-	Scenario
+	Scenario             // the scenario, with Consoles at least 1
 	Minutes      float64 // predicted wall-clock time, minutes
-	Low, High    float64 // range of plausible times, minutes; Low ≤ Minutes ≤ High
-	Extrapolated bool    // the per-console fleet lies outside the hosts of the data
+	Low, High    float64 // prediction interval at Level, minutes; 0 ≤ Low ≤ Minutes ≤ High; High is +Inf when the data cannot bound it
+	Level        float64 // confidence level of Low and High, e.g. 0.95
+	Extrapolated bool    // the per-console work lies outside the data behind the curve
 }
 
 // Duration returns Minutes as a time.Duration.
-func (e Estimate) Duration() time.Duration {
-	return time.Duration(e.Minutes * float64(time.Minute))
+func (e Estimate) Duration() time.Duration { return minutesToDuration(e.Minutes) }
+
+func minutesToDuration(m float64) time.Duration {
+	return time.Duration(math.Round(m * float64(time.Minute)))
 }
 
-// Estimate predicts the duration of scenario s,
+// ErrTooLong means an estimate passes MaxMinutes (100 years).
+var ErrTooLong = errors.New("longer than 100 years")
+
+// Estimate predicts the duration of scenario s. With c consoles each takes
+// ⌈hosts/c⌉ machines and its per-host work slows by s.Slowdown(), so for
+// the affine model
 //
-//	minutes = Setup + PerHost × hosts,
+//	minutes = Setup + PerHost × ⌈hosts/c⌉ × (1 + σ(c−1) + κc(c−1)),
 //
-// never less than 0. It fails only for a scenario out of range (hosts
-// outside 1 to MaxHosts).
+// with the prediction interval of a new rollout at the curve's level. No
+// time is negative: a bound below zero is reported as zero. When the data
+// cannot bound the interval (two points of unknown noise) or its top passes
+// MaxMinutes, Low is 0 and High +Inf. It fails for a scenario out of range,
+// or an estimate beyond MaxMinutes (ErrTooLong).
 func (c *Curve) Estimate(s Scenario) (Estimate, error) {
-	if s.Hosts < 1 || s.Hosts > MaxHosts {
-		return Estimate{}, fmt.Errorf("hosts %d: want 1 to %d", s.Hosts, MaxHosts)
+	s, err := s.check()
+	if err != nil {
+		return Estimate{}, err
 	}
-	// A fit to odd observations can have a negative setup; no rollout takes
-	// less than no time.
-	m := max(0, c.Setup+c.PerHost*float64(s.Hosts))
-	return Estimate{
+	// The curve is evaluated at the load whose work equals the scaled work:
+	// x·m for the affine model, x·m^(1/c) for the power model.
+	x := float64(perConsole(s.Hosts, s.Consoles))
+	if m := s.Slowdown(); m != 1 {
+		if c.fit.Model == fit.PowerModel {
+			m = math.Pow(m, 1/c.fit.Exponent)
+		}
+		x *= m
+	}
+	y, se := c.fit.Predict(x)
+	half := c.crit * se
+	e := Estimate{
 		Scenario:     s,
-		Minutes:      m,
-		Low:          m,
-		High:         m,
-		Extrapolated: s.Hosts < c.MinHosts || s.Hosts > c.MaxHosts,
-	}, nil
+		Minutes:      max(0, y),
+		Low:          max(0, y-half),
+		High:         max(0, y+half),
+		Level:        c.level,
+		Extrapolated: x < float64(c.minHosts) || x > float64(c.maxHosts),
+	}
+	if !(e.Minutes <= MaxMinutes) {
+		return Estimate{}, fmt.Errorf("%s, %d hosts on %d console(s): %.0f minutes: %w", c.series, s.Hosts, s.Consoles, e.Minutes, ErrTooLong)
+	}
+	if e.High > MaxMinutes || math.IsNaN(half) {
+		e.Low, e.High = 0, math.Inf(1)
+	}
+	return e, nil
 }
+
+// perConsole is ⌈hosts/consoles⌉, the fleet each console takes.
+func perConsole(hosts, consoles int) int { return (hosts + consoles - 1) / consoles }

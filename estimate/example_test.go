@@ -27,8 +27,8 @@ func ExampleCurve_Estimate() {
 	// 1200 hosts: 211.9 minutes = 3時間32分 (extrapolated: true)
 }
 
-func ExampleCatalog_Lookup() {
-	_, err := estimate.Default().Lookup("KB89958")
+func ExampleCatalog_Select() {
+	_, err := estimate.Default().Select("KB89958", "")
 	fmt.Println(err)
 	// Output: unknown patch "KB89958" (did you mean KB899588?)
 }
@@ -70,6 +70,6 @@ func ExampleCSVWriter() {
 	}
 	// Output:
 	// patch,bulletin,platform,console,hosts,consoles,minutes,low_minutes,high_minutes,duration,extrapolated
-	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,100,1,26.67,26.67,26.67,27分,false
-	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,2000,1,350.84,350.84,350.84,5時間51分,true
+	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,100,1,26.67,25.06,28.29,27分,false
+	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,2000,1,350.84,343.70,357.97,5時間51分,true
 }

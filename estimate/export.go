@@ -3,14 +3,19 @@ package estimate
 import (
 	"encoding/csv"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 
 	"github.com/patchtime/patchtime/bulletin"
 )
 
-// RowColumns names the fields of a Row, in the order CSVWriter writes them.
-var RowColumns = []string{"patch", "bulletin", "platform", "console", "hosts", "consoles",
+var rowColumns = []string{"patch", "bulletin", "platform", "console", "hosts", "consoles",
 	"minutes", "low_minutes", "high_minutes", "duration", "extrapolated"}
+
+// RowColumns returns the names of the fields of a Row, in the order
+// CSVWriter writes them.
+func RowColumns() []string { return slices.Clone(rowColumns) }
 
 // Row is one line of export: one estimate of one curve.
 type Row struct {
@@ -21,22 +26,22 @@ type Row struct {
 	Hosts        int     // fleet size, hosts
 	Consoles     int     // consoles working in parallel
 	Minutes      float64 // predicted time, minutes
-	LowMinutes   float64 // low end of the range, minutes
-	HighMinutes  float64 // high end of the range, minutes
+	LowMinutes   float64 // low end of the prediction interval, minutes
+	HighMinutes  float64 // high end of the prediction interval, minutes; +Inf when unbounded
 	Duration     string  // Minutes in the UpdateEXPERT style, e.g. "3時間32分"
 	Extrapolated bool    // the per-console fleet lies outside the data
 }
 
 // NewRow makes the export row of estimate e of curve c.
 func NewRow(c *Curve, e Estimate) Row {
-	s := c.Series
+	s := c.series
 	return Row{
 		Patch:        s.KB,
 		Bulletin:     s.Bulletin,
 		Platform:     s.Platform,
 		Console:      s.Console,
 		Hosts:        e.Hosts,
-		Consoles:     1,
+		Consoles:     e.Consoles,
 		Minutes:      e.Minutes,
 		LowMinutes:   e.Low,
 		HighMinutes:  e.High,
@@ -47,7 +52,7 @@ func NewRow(c *Curve, e Estimate) Row {
 
 // CSVWriter writes rows as RFC 4180 CSV with a header line of RowColumns.
 // Minutes are decimal numbers with two decimals, so a spreadsheet computes
-// with them.
+// with them; an unbounded high end is an empty cell.
 type CSVWriter struct {
 	w      *csv.Writer
 	rec    []string
@@ -56,16 +61,13 @@ type CSVWriter struct {
 
 // NewCSVWriter returns a writer of rows to w. Call Flush when done.
 func NewCSVWriter(w io.Writer) *CSVWriter {
-	return &CSVWriter{w: csv.NewWriter(w), rec: make([]string, len(RowColumns))}
+	return &CSVWriter{w: csv.NewWriter(w), rec: make([]string, len(rowColumns))}
 }
 
 // Write writes r, after the header if r is the first row.
 func (w *CSVWriter) Write(r Row) error {
-	if !w.header {
-		w.header = true
-		if err := w.w.Write(RowColumns); err != nil {
-			return err
-		}
+	if err := w.writeHeader(); err != nil {
+		return err
 	}
 	w.rec[0], w.rec[1], w.rec[2], w.rec[3] = r.Patch, r.Bulletin, r.Platform, r.Console
 	w.rec[4] = strconv.Itoa(r.Hosts)
@@ -81,14 +83,25 @@ func (w *CSVWriter) Write(r Row) error {
 // Flush writes the header if no row was written, then any buffered data,
 // and reports the first error of any Write or Flush.
 func (w *CSVWriter) Flush() error {
-	if !w.header {
-		w.header = true
-		if err := w.w.Write(RowColumns); err != nil {
-			return err
-		}
+	if err := w.writeHeader(); err != nil {
+		return err
 	}
 	w.w.Flush()
 	return w.w.Error()
 }
 
-func formatMinutes(m float64) string { return strconv.FormatFloat(m, 'f', 2, 64) }
+func (w *CSVWriter) writeHeader() error {
+	if w.header {
+		return nil
+	}
+	w.header = true
+	return w.w.Write(rowColumns)
+}
+
+// formatMinutes writes minutes with two decimals, or "" if infinite.
+func formatMinutes(m float64) string {
+	if math.IsInf(m, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(m, 'f', 2, 64)
+}

@@ -4,71 +4,83 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/patchtime/patchtime/bulletin"
-	"golang.org/x/text/width"
+	"github.com/patchtime/patchtime/fit"
 )
 
+// roundingVariance is the variance of rounding to whole minutes, 1/12 min²:
+// the least noise a curve fitted to published tables may claim.
+const roundingVariance = 1.0 / 12
+
 // Catalog is a set of observations grouped into series, each with its
-// fitted curve. A Catalog is never modified after it is built, so one value
-// may serve many goroutines.
+// fitted curve, and the per-host rate pooled over the series of each
+// console. Everything is computed when the catalog is built; a Catalog
+// cannot be modified afterwards, so one value may serve many goroutines.
 type Catalog struct {
+	file    string // the file it was loaded from, for messages
 	obs     []Observation
-	series  []*Series
-	byPatch map[string][]*Series // by KB and by bulletin ID
+	entries []*entry
+	byPatch map[string][]*entry // by KB and by bulletin ID
+	pools   []*Pool             // one per console, in order of first appearance
 }
 
-// Series is the observations of one patch package on one platform with one
-// console: the points one curve is fitted to.
+// Series names one patch package on one platform with one console: the
+// observations one curve is fitted to.
 type Series struct {
 	Bulletin     string            // bulletin ID, e.g. "MS05-039"; may be empty
-	KB           string            // KB number, e.g. "KB899588"
+	KB           string            // KB number, e.g. "KB899588"; empty for a curve made from a setup time
 	Package      string            // package file name; may be empty
 	Platform     string            // platform as the bulletin prints it; may be empty
 	Console      string            // console and version; may be empty
 	PackageBytes int64             // package size, bytes; 0 if unknown
 	Severity     bulletin.Severity // 0 if unknown
 	Reboot       bulletin.Reboot   // "" if unknown
-	Points       []Observation     // the rows, in catalog order
-
-	curve *Curve
-	err   error
+	Observations int               // rows of the catalog in the series
 }
 
 // String names the series: "KB899588 Windows XP SP1/SP1a/SP2 (UpdateEXPERT 6.1)".
-func (s *Series) String() string {
-	var b strings.Builder
-	b.WriteString(s.KB)
+func (s Series) String() string {
+	parts := []string{s.KB}
 	if s.Platform != "" {
-		b.WriteString(" " + s.Platform)
+		parts = append(parts, s.Platform)
 	} else if s.Package != "" {
-		b.WriteString(" " + s.Package)
+		parts = append(parts, s.Package)
 	}
 	if s.Console != "" {
-		b.WriteString(" (" + s.Console + ")")
+		parts = append(parts, "("+s.Console+")")
 	}
-	return b.String()
+	return strings.TrimSpace(strings.Join(parts, " "))
 }
 
-// Curve returns the series' fitted curve, or why it has none (for example
-// a single fleet size).
-func (s *Series) Curve() (*Curve, error) { return s.curve, s.err }
+// entry is a series with its observations and curves.
+type entry struct {
+	Series
+	points   []Observation
+	lines    map[string]int // the line each metadata column was first read from
+	curve    *Curve         // the series' own curve; nil when it has none
+	err      error          // why it has none
+	pool     *Pool          // the pool of its console
+	poolItem int            // its group in the pool
+}
 
 // key identifies a series.
 type key struct{ kb, pkg, platform, console string }
 
 func keyOf(o *Observation) key { return key{o.KB, o.Package, o.Platform, o.Console} }
 
-// NewCatalog groups observations into series and fits each series' curve.
-// The observations are copied. It checks them as ReadCatalog does and
-// returns a *CatalogError naming the line of the first bad one.
+// NewCatalog checks the observations as ReadObservations does, groups them
+// into series and fits each series' curve and each console's pooled rate.
+// The observations are copied. Published rows must not repeat the same
+// series, consoles and hosts, and the rows of one series must agree on its
+// bulletin, package size, severity and reboot; a violation is a
+// *CatalogError naming the line.
 func NewCatalog(obs []Observation) (*Catalog, error) {
-	c := &Catalog{obs: make([]Observation, len(obs)), byPatch: map[string][]*Series{}}
-	copy(c.obs, obs)
-	index := map[key]*Series{}
+	c := &Catalog{obs: slices.Clone(obs), byPatch: map[string][]*entry{}}
+	index := map[key]*entry{}
 	type cell struct {
 		k               key
 		consoles, hosts int
@@ -90,121 +102,174 @@ func NewCatalog(obs []Observation) (*Catalog, error) {
 			}
 			published[at] = o
 		}
-		s := index[keyOf(o)]
-		if s == nil {
-			s = &Series{KB: o.KB, Package: o.Package, Platform: o.Platform, Console: o.Console}
-			index[keyOf(o)] = s
-			c.series = append(c.series, s)
+		e := index[keyOf(o)]
+		if e == nil {
+			e = &entry{Series: Series{KB: o.KB, Package: o.Package, Platform: o.Platform, Console: o.Console}, lines: map[string]int{}}
+			index[keyOf(o)] = e
+			c.entries = append(c.entries, e)
 		}
-		if err := s.merge(o); err != nil {
+		if err := e.merge(o); err != nil {
 			return nil, err
 		}
-		s.Points = append(s.Points, *o)
+		e.points = append(e.points, *o)
+		e.Observations++
 	}
-	for _, s := range c.series {
-		s.curve, s.err = newCurve(s)
-		c.byPatch[s.KB] = append(c.byPatch[s.KB], s)
-		if s.Bulletin != "" && s.Bulletin != s.KB {
-			c.byPatch[s.Bulletin] = append(c.byPatch[s.Bulletin], s)
+	for _, e := range c.entries {
+		e.curve, e.err = newCurve(e)
+		c.byPatch[e.KB] = append(c.byPatch[e.KB], e)
+		if e.Bulletin != "" {
+			c.byPatch[e.Bulletin] = append(c.byPatch[e.Bulletin], e)
 		}
 	}
+	c.pool()
 	return c, nil
 }
 
-// check validates an observation built in code as ReadCatalog would.
-func (o *Observation) check() error {
-	bad := func(col, val string, err error) error {
-		return &CatalogError{Line: o.Line, Column: col, Value: val, Err: err}
-	}
-	kb, err := normalizeKB(o.KB)
-	if err != nil {
-		return bad("kb", o.KB, err)
-	}
-	o.KB = kb
-	if o.Bulletin, err = normalizeBulletin(o.Bulletin); err != nil {
-		return bad("bulletin", o.Bulletin, err)
-	}
-	if o.Consoles < 1 || o.Consoles > MaxConsoles {
-		return bad("consoles", fmt.Sprint(o.Consoles), fmt.Errorf("out of range; want 1 to %d", MaxConsoles))
-	}
-	if o.Hosts < 1 || o.Hosts > MaxHosts {
-		return bad("hosts", fmt.Sprint(o.Hosts), fmt.Errorf("out of range; want 1 to %d", MaxHosts))
-	}
-	if math.IsNaN(o.Minutes) || math.IsInf(o.Minutes, 0) || o.Minutes <= 0 {
-		return bad("minutes", fmt.Sprint(o.Minutes), errors.New("want minutes greater than 0"))
-	}
-	return nil
-}
-
 // merge takes the series metadata from o, or reports a disagreement.
-func (s *Series) merge(o *Observation) error {
-	conflict := func(col string, have, got any) error {
-		return &CatalogError{Line: o.Line, Column: col, Value: fmt.Sprint(got),
-			Err: fmt.Errorf("differs from %v on line %d for the same package and platform", have, s.Points[0].Line)}
+func (e *entry) merge(o *Observation) error {
+	take := func(col string, have, got any, empty bool) error {
+		if empty {
+			return nil
+		}
+		if line, set := e.lines[col]; set && have != got {
+			return &CatalogError{Line: o.Line, Column: col, Value: fmt.Sprint(got),
+				Err: fmt.Errorf("differs from %v on line %d for the same package and platform", have, line)}
+		}
+		if _, set := e.lines[col]; !set {
+			e.lines[col] = o.Line
+		}
+		return nil
+	}
+	if err := take("bulletin", e.Bulletin, o.Bulletin, o.Bulletin == ""); err != nil {
+		return err
+	}
+	if err := take("package_bytes", e.PackageBytes, o.PackageBytes, o.PackageBytes == 0); err != nil {
+		return err
+	}
+	if err := take("severity", int(e.Severity), int(o.Severity), o.Severity == 0); err != nil {
+		return err
+	}
+	if err := take("reboot", e.Reboot, o.Reboot, o.Reboot == ""); err != nil {
+		return err
 	}
 	if o.Bulletin != "" {
-		if s.Bulletin != "" && s.Bulletin != o.Bulletin {
-			return conflict("bulletin", s.Bulletin, o.Bulletin)
-		}
-		s.Bulletin = o.Bulletin
+		e.Bulletin = o.Bulletin
 	}
 	if o.PackageBytes != 0 {
-		if s.PackageBytes != 0 && s.PackageBytes != o.PackageBytes {
-			return conflict("package_bytes", s.PackageBytes, o.PackageBytes)
-		}
-		s.PackageBytes = o.PackageBytes
+		e.PackageBytes = o.PackageBytes
 	}
 	if o.Severity != 0 {
-		if s.Severity != 0 && s.Severity != o.Severity {
-			return conflict("severity", int(s.Severity), int(o.Severity))
-		}
-		s.Severity = o.Severity
+		e.Severity = o.Severity
 	}
 	if o.Reboot != "" {
-		if s.Reboot != "" && s.Reboot != o.Reboot {
-			return conflict("reboot", s.Reboot, o.Reboot)
-		}
-		s.Reboot = o.Reboot
+		e.Reboot = o.Reboot
 	}
 	return nil
 }
 
-// Observations returns a copy of the catalog's observations, in order.
-func (c *Catalog) Observations() []Observation {
-	return append([]Observation(nil), c.obs...)
+// options are the fit options for points: published tables are rounded to
+// whole minutes, so when every point is a whole number of minutes the
+// variance never falls below that rounding noise.
+func options(points []Observation) *fit.Options {
+	for _, p := range points {
+		if p.Minutes != math.Trunc(p.Minutes) {
+			return nil
+		}
+	}
+	return &fit.Options{MinVariance: roundingVariance}
 }
+
+// xy returns the points as x, the per-console load ⌈hosts/consoles⌉, and
+// y, the minutes.
+func xy(points []Observation) (x, y []float64) {
+	x = make([]float64, len(points))
+	y = make([]float64, len(points))
+	for i, p := range points {
+		x[i], y[i] = float64(perConsole(p.Hosts, p.Consoles)), p.Minutes
+	}
+	return x, y
+}
+
+// pool fits, for each console, one per-host rate shared by all its series.
+func (c *Catalog) pool() {
+	byConsole := map[string]*Pool{}
+	for _, e := range c.entries {
+		p := byConsole[e.Console]
+		if p == nil {
+			p = &Pool{console: e.Console, minHosts: math.MaxInt}
+			byConsole[e.Console] = p
+			c.pools = append(c.pools, p)
+		}
+		e.pool, e.poolItem = p, len(p.entries)
+		p.entries = append(p.entries, e)
+	}
+	for _, p := range c.pools {
+		var xs, ys [][]float64
+		var all []Observation
+		for _, e := range p.entries {
+			x, y := xy(e.points)
+			xs, ys = append(xs, x), append(ys, y)
+			all = append(all, e.points...)
+			for _, xi := range x {
+				p.minHosts, p.maxHosts = min(p.minHosts, int(xi)), max(p.maxHosts, int(xi))
+			}
+		}
+		p.fit, p.err = fit.Pooled(xs, ys, options(all))
+		if p.err != nil {
+			p.err = fmt.Errorf("no pooled rate for console %q: %w", p.console, explainFitError(p.err))
+		}
+	}
+}
+
+// Observations returns a copy of the catalog's observations, in order, in
+// canonical form.
+func (c *Catalog) Observations() []Observation { return slices.Clone(c.obs) }
+
+// File returns the name of the file the catalog was loaded from, or "".
+func (c *Catalog) File() string { return c.file }
 
 // Series returns the catalog's series in the order they first appear.
-func (c *Catalog) Series() []*Series { return append([]*Series(nil), c.series...) }
-
-var (
-	kbPattern       = regexp.MustCompile(`^KB[0-9]{1,9}$`)
-	bulletinPattern = regexp.MustCompile(`^MS[0-9]{2}-[0-9]{3}$`)
-)
-
-// fold upper-cases s, folds full-width letters and digits to ASCII and
-// trims spaces.
-func fold(s string) string { return strings.ToUpper(strings.TrimSpace(width.Fold.String(s))) }
-
-// normalizeKB turns "kb899588", "899588" or "KB899588" into "KB899588".
-func normalizeKB(s string) (string, error) {
-	s = fold(s)
-	if s != "" && strings.Trim(s, "0123456789") == "" {
-		s = "KB" + s
+func (c *Catalog) Series() []Series {
+	s := make([]Series, len(c.entries))
+	for i, e := range c.entries {
+		s[i] = e.Series
 	}
-	if !kbPattern.MatchString(s) {
-		return "", errors.New("want a KB number such as KB899588")
-	}
-	return s, nil
+	return s
 }
 
-// normalizeBulletin turns "ms05-039" into "MS05-039"; empty stays empty.
-func normalizeBulletin(s string) (string, error) {
-	s = fold(s)
-	if s != "" && !bulletinPattern.MatchString(s) {
-		return "", errors.New("want a bulletin ID such as MS05-039, or empty")
+// find returns the entry of a series.
+func (c *Catalog) find(s Series) (*entry, error) {
+	for _, e := range c.entries {
+		if e.KB == s.KB && e.Package == s.Package && e.Platform == s.Platform && e.Console == s.Console {
+			return e, nil
+		}
 	}
-	return s, nil
+	return nil, fmt.Errorf("no series %s in the catalog", s)
+}
+
+// Curve returns the fitted curve of a series of the catalog, or why it has
+// none (for example, a single fleet size).
+func (c *Catalog) Curve(s Series) (*Curve, error) {
+	e, err := c.find(s)
+	if err != nil {
+		return nil, err
+	}
+	if e.err != nil {
+		return nil, c.seriesError(e, e.err)
+	}
+	return e.curve, nil
+}
+
+// seriesError says which series, and where in which file, err is about.
+func (c *Catalog) seriesError(e *entry, err error) error {
+	where := fmt.Sprintf("line %d", e.points[0].Line)
+	if c.file != "" {
+		where = c.file + " " + where
+	}
+	if e.points[0].Line == 0 {
+		return fmt.Errorf("%s: %w", e.Series, err)
+	}
+	return fmt.Errorf("%s (%s): %w", e.Series, where, err)
 }
 
 // UnknownPatchError reports a patch the catalog does not hold.
@@ -218,57 +283,120 @@ func (e *UnknownPatchError) Error() string {
 	if e.Suggestion != "" {
 		return fmt.Sprintf("unknown patch %q (did you mean %s?)", e.Patch, e.Suggestion)
 	}
+	if len(e.Known) == 0 {
+		return fmt.Sprintf("unknown patch %q; the catalog is empty", e.Patch)
+	}
 	return fmt.Sprintf("unknown patch %q; the catalog has %s", e.Patch, strings.Join(e.Known, ", "))
 }
 
-// Lookup returns the series of a patch named by KB number or bulletin ID,
-// in any case, with or without "KB": "KB899588", "kb899588", "899588" and
-// "MS05-039" all name the same patch. An unknown patch gives an
-// *UnknownPatchError that suggests the closest known name.
-func (c *Catalog) Lookup(patch string) ([]*Series, error) {
+// lookup returns the entries of a patch.
+func (c *Catalog) lookup(patch string) ([]*entry, error) {
 	name := fold(patch)
 	if kb, err := normalizeKB(name); err == nil {
 		name = kb
 	}
-	if s := c.byPatch[name]; len(s) > 0 {
-		return s, nil
+	if es := c.byPatch[name]; len(es) > 0 {
+		return es, nil
 	}
 	var known, names []string
-	for _, s := range c.series {
-		if !slices.Contains(known, s.KB) {
-			known = append(known, s.KB)
+	for _, e := range c.entries {
+		if !slices.Contains(known, e.KB) {
+			known = append(known, e.KB)
 		}
 	}
 	for n := range c.byPatch {
 		names = append(names, n)
 	}
+	sort.Strings(names)
 	return nil, &UnknownPatchError{Patch: patch, Suggestion: closest(name, names), Known: known}
 }
 
-// Curves returns the curves of a patch (see Lookup) whose platform contains
-// platform, ignoring case and width; an empty platform selects every
-// platform of the patch. It fails if no platform matches or a chosen series
-// has no curve.
-func (c *Catalog) Curves(patch, platform string) ([]*Curve, error) {
-	series, err := c.Lookup(patch)
+// Select returns the series of a patch whose platform contains platform,
+// ignoring case and width. The patch is named by KB number or bulletin ID,
+// in any case, with or without "KB": "KB899588", "kb899588", "899588" and
+// "MS05-039" all name the same patch; an empty patch selects every patch,
+// an empty platform every platform. An unknown patch gives an
+// *UnknownPatchError that suggests the closest known name.
+func (c *Catalog) Select(patch, platform string) ([]Series, error) {
+	es := c.entries
+	if patch != "" {
+		var err error
+		if es, err = c.lookup(patch); err != nil {
+			return nil, err
+		}
+	}
+	es, err := matchPlatform(es, patch, platform)
 	if err != nil {
 		return nil, err
 	}
-	want := fold(platform)
-	var curves []*Curve
-	var have []string
-	for _, s := range series {
-		have = append(have, s.Platform)
-		if !strings.Contains(fold(s.Platform), want) {
-			continue
-		}
-		if s.err != nil {
-			return nil, fmt.Errorf("%s: %w", s, s.err)
-		}
-		curves = append(curves, s.curve)
+	s := make([]Series, len(es))
+	for i, e := range es {
+		s[i] = e.Series
 	}
-	if len(curves) == 0 {
-		return nil, fmt.Errorf("no platform of %s contains %q; it has: %s", series[0].KB, platform, strings.Join(have, ", "))
+	return s, nil
+}
+
+// matchPlatform keeps the entries whose platform contains platform.
+func matchPlatform(es []*entry, patch, platform string) ([]*entry, error) {
+	want := fold(platform)
+	var match []*entry
+	var have []string
+	for _, e := range es {
+		if !slices.Contains(have, e.Platform) {
+			have = append(have, e.Platform)
+		}
+		if strings.Contains(fold(e.Platform), want) {
+			match = append(match, e)
+		}
+	}
+	if len(match) == 0 {
+		of := "the catalog"
+		if len(es) > 0 && patch != "" {
+			of = es[0].KB
+		}
+		return nil, fmt.Errorf("no platform of %s contains %q; it has: %s", of, platform, strings.Join(have, ", "))
+	}
+	return match, nil
+}
+
+// Curves returns the curves of a patch whose platform contains platform
+// (see Select; here the patch must be named). It fails if no platform
+// matches or a chosen series has no curve.
+func (c *Catalog) Curves(patch, platform string) ([]*Curve, error) {
+	return c.curves(patch, platform, func(e *entry) (*Curve, error) {
+		if e.err != nil {
+			return nil, c.seriesError(e, e.err)
+		}
+		return e.curve, nil
+	})
+}
+
+// PooledCurves is Curves with each curve's per-host rate replaced by the
+// rate pooled over all series of its console (see Pool); each series keeps
+// its own setup. A series with a single fleet size, which has no curve of
+// its own, gets one this way.
+func (c *Catalog) PooledCurves(patch, platform string) ([]*Curve, error) {
+	return c.curves(patch, platform, func(e *entry) (*Curve, error) {
+		if e.pool.err != nil {
+			return nil, c.seriesError(e, e.pool.err)
+		}
+		return e.pool.curve(e), nil
+	})
+}
+
+func (c *Catalog) curves(patch, platform string, get func(*entry) (*Curve, error)) ([]*Curve, error) {
+	es, err := c.lookup(patch)
+	if err != nil {
+		return nil, err
+	}
+	if es, err = matchPlatform(es, patch, platform); err != nil {
+		return nil, err
+	}
+	curves := make([]*Curve, len(es))
+	for i, e := range es {
+		if curves[i], err = get(e); err != nil {
+			return nil, err
+		}
 	}
 	return curves, nil
 }
@@ -309,4 +437,13 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// explainFitError says in terms of hosts why points could not be fitted.
+func explainFitError(err error) error {
+	switch {
+	case errors.Is(err, fit.ErrTooFewPoints), errors.Is(err, fit.ErrNoSpread):
+		return errors.New("its rows cover a single fleet size per console; a curve needs at least two")
+	}
+	return err
 }

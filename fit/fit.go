@@ -1,13 +1,18 @@
 // Package fit fits curves to points (x, y) by least squares and reports how
-// well they fit.
+// far to trust them.
 //
 // It is pure numerics: it knows nothing of patches, hosts or minutes, only
-// of x and y. The models are all of the form
+// of x and y. Every model is of the form
 //
 //	y = α + β·g(x)
 //
-// with g(x) = x for the affine model. Inputs are never modified; invalid
-// inputs give errors, never panics.
+// with g(x) = x for the affine model and g(x) = x^c for the power model.
+// A Fit carries the coefficients with their standard errors, the residuals,
+// R², the leave-one-out (PRESS) error, AICc where it is defined, and gives
+// prediction intervals from Student's t. Select chooses between the models
+// by leave-one-out error; Pooled fits one slope shared by several groups.
+//
+// Inputs are never modified; invalid inputs give errors, never panics.
 package fit
 
 import (
@@ -15,7 +20,9 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Errors returned for points that cannot be fitted. They are wrapped with
@@ -24,25 +31,189 @@ var (
 	// ErrTooFewPoints means there are fewer points than the model has
 	// coefficients.
 	ErrTooFewPoints = errors.New("too few points")
-	// ErrNoSpread means every point has the same x, so no slope can be
-	// told apart from the intercept.
-	ErrNoSpread = errors.New("all points have the same x")
-	// ErrNotFinite means some x or y is NaN or ±Inf.
+	// ErrNoSpread means the points have too few distinct x to tell the
+	// coefficients apart: two for the affine model, three for the power
+	// model.
+	ErrNoSpread = errors.New("too few distinct x")
+	// ErrNotFinite means some x or y is NaN or ±Inf, or the fit overflows.
 	ErrNotFinite = errors.New("value is not a finite number")
 	// ErrLength means x and y differ in length.
 	ErrLength = errors.New("x and y differ in length")
+	// ErrDomain means an x the model cannot take: the power model needs
+	// x > 0.
+	ErrDomain = errors.New("x outside the model's domain")
 )
 
-// Fit is a curve y = α + β·g(x) fitted to n points by ordinary least
-// squares.
-type Fit struct {
-	Intercept float64   // α, in units of y
-	Slope     float64   // β, in units of y per unit of x
-	Residuals []float64 // yᵢ − ŷᵢ, in the order of the points
+// Model is a family of curves y = α + β·g(x).
+type Model int
+
+const (
+	// AffineModel is y = α + β·x: two coefficients.
+	AffineModel Model = iota
+	// PowerModel is y = α + β·x^c: three coefficients, c found by a
+	// one-dimensional search with a linear fit of α and β inside.
+	PowerModel
+	// PooledModel is y = α + β·x where β is shared with other groups of
+	// points (see Pooled).
+	PooledModel
+)
+
+func (m Model) String() string {
+	switch m {
+	case AffineModel:
+		return "affine"
+	case PowerModel:
+		return "power"
+	case PooledModel:
+		return "pooled"
+	}
+	return fmt.Sprintf("Model(%d)", int(m))
 }
 
-// At returns the fitted value ŷ = α + β·x.
-func (f *Fit) At(x float64) float64 { return f.Intercept + f.Slope*x }
+// Options tune a fit. The zero value means plain least squares.
+type Options struct {
+	// MinVariance is the least residual variance s² used for standard
+	// errors and intervals, in units of y². Data rounded to whole units
+	// carry rounding noise of variance 1/12 however well a curve fits
+	// them, so a floor of 1/12 keeps a perfect fit from claiming
+	// certainty. Zero means no floor.
+	MinVariance float64
+}
+
+// Fit is a curve y = α + β·g(x) fitted to N points by least squares, with
+// the statistics of the fit. A Fit is never modified after it is returned.
+type Fit struct {
+	Model       Model
+	Intercept   float64 // α, in units of y
+	Slope       float64 // β, in units of y per unit of g(x)
+	Exponent    float64 // c in g(x) = x^c; 1 for the affine models
+	InterceptSE float64 // standard error of α
+	SlopeSE     float64 // standard error of β
+	ExponentSE  float64 // standard error of c; 0 where c is fixed at 1
+
+	N         int       // number of points
+	DF        int       // residual degrees of freedom: N minus the coefficients
+	Residuals []float64 // yᵢ − ŷᵢ, in the order of the points
+	RSS       float64   // residual sum of squares Σ(yᵢ − ŷᵢ)²
+	RMSE      float64   // residual standard error √(RSS/DF); NaN when DF = 0
+	R2        float64   // coefficient of determination 1 − RSS/Σ(yᵢ − ȳ)²
+	PRESS     float64   // leave-one-out sum Σ(yᵢ − ŷ₍₋ᵢ₎)², each ŷ₍₋ᵢ₎ fitted without point i; NaN when some point cannot be left out
+	AICc      float64   // corrected Akaike criterion; NaN when N ≤ K()+2, too few points to define it
+	Variance  float64   // s² used for errors and intervals: max(RSS/DF, MinVariance); NaN when neither is known
+
+	k      int           // number of coefficients: 2 or 3
+	center float64       // ḡ, the mean of g(xᵢ): the Jacobian's second column is g(x) − ḡ
+	cov    [3][3]float64 // (JᵀJ)⁻¹, J the Jacobian of ŷ in (α + β·ḡ, β, c) at the points
+}
+
+// K returns the number of coefficients of the fit: 2 for the affine
+// models, 3 for the power model. (A pooled group's α and the shared β.)
+func (f *Fit) K() int { return f.k }
+
+// LOO returns the leave-one-out root mean square error √(PRESS/N): the
+// typical error of the curve at a point it was not fitted to.
+func (f *Fit) LOO() float64 { return math.Sqrt(f.PRESS / float64(f.N)) }
+
+// g is the model's transform of x.
+func (f *Fit) g(x float64) float64 {
+	if f.Model == PowerModel {
+		return math.Pow(x, f.Exponent)
+	}
+	return x
+}
+
+// At returns the fitted value ŷ = α + β·g(x).
+func (f *Fit) At(x float64) float64 { return f.Intercept + f.Slope*f.g(x) }
+
+// Predict returns the fitted value ŷ at x and the standard error of a new
+// observation there,
+//
+//	se = √(s²·(1 + jᵀ(JᵀJ)⁻¹j)),
+//
+// where j is the gradient of ŷ in the coefficients at x. The error grows
+// with the distance of x from the data.
+func (f *Fit) Predict(x float64) (y, se float64) {
+	u := f.g(x)
+	return f.Intercept + f.Slope*u, math.Sqrt(f.Variance * (1 + f.leverage(x, u)))
+}
+
+// leverage is jᵀ(JᵀJ)⁻¹j for the gradient j at x, where u = g(x).
+func (f *Fit) leverage(x, u float64) float64 {
+	d := u - f.center
+	h := f.cov[0][0] + 2*f.cov[0][1]*d + f.cov[1][1]*d*d
+	if f.k == 3 {
+		jc := f.Slope * u * math.Log(x)
+		h += 2*jc*(f.cov[0][2]+f.cov[1][2]*d) + f.cov[2][2]*jc*jc
+	}
+	return h
+}
+
+// Critical returns the two-sided critical value for intervals at level
+// (0.95 for 95%): the quantile 1 − (1−level)/2 of Student's t with DF
+// degrees of freedom. With DF = 0 the residuals say nothing of the noise;
+// if a variance floor was given, the noise is taken as known and the normal
+// quantile is used, otherwise the result is +Inf. A level outside (0, 1)
+// gives NaN.
+func (f *Fit) Critical(level float64) float64 {
+	if !(level > 0 && level < 1) {
+		return math.NaN()
+	}
+	p := 1 - (1-level)/2
+	switch {
+	case f.DF > 0:
+		return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(f.DF)}.Quantile(p)
+	case f.Variance > 0:
+		return distuv.UnitNormal.Quantile(p)
+	}
+	return math.Inf(1)
+}
+
+// Interval returns the prediction interval at level for a new observation
+// at x: ŷ ± Critical(level)·se, with ŷ and se from Predict. It is
+// (−Inf, +Inf) when the noise is unknown (DF = 0 and no floor).
+func (f *Fit) Interval(x, level float64) (lo, hi float64) {
+	t := f.Critical(level)
+	if math.IsInf(t, 1) {
+		return math.Inf(-1), math.Inf(1)
+	}
+	y, se := f.Predict(x)
+	return y - t*se, y + t*se
+}
+
+// Coef is one coefficient of a fit with its test against zero.
+type Coef struct {
+	Name  string  // "(Intercept)", "x" or "c", as R names them
+	Value float64 // estimate
+	SE    float64 // standard error
+	T     float64 // Value/SE
+	P     float64 // two-sided p-value of T under Student's t with DF degrees of freedom; NaN when DF = 0
+}
+
+// Coefficients returns α, β and, for the power model, c with their
+// standard errors, t values and p-values, like R's summary(lm).
+func (f *Fit) Coefficients() []Coef {
+	cs := []Coef{{Name: "(Intercept)", Value: f.Intercept, SE: f.InterceptSE},
+		{Name: "x", Value: f.Slope, SE: f.SlopeSE}}
+	if f.Model == PowerModel {
+		cs[1].Name = "x^c"
+		cs = append(cs, Coef{Name: "c", Value: f.Exponent, SE: f.ExponentSE})
+	}
+	for i := range cs {
+		cs[i].T = cs[i].Value / cs[i].SE
+		cs[i].P = math.NaN()
+		if f.DF > 0 {
+			cs[i].P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(f.DF)}.Survival(math.Abs(cs[i].T))
+		}
+	}
+	return cs
+}
+
+func (f *Fit) String() string {
+	if f.Model == PowerModel {
+		return fmt.Sprintf("y = %.4g + %.4g·x^%.4g", f.Intercept, f.Slope, f.Exponent)
+	}
+	return fmt.Sprintf("y = %.4g + %.4g·x", f.Intercept, f.Slope)
+}
 
 // Affine fits the straight line
 //
@@ -52,26 +223,141 @@ func (f *Fit) At(x float64) float64 { return f.Intercept + f.Slope*x }
 //
 //	β = Σ(xᵢ − x̄)(yᵢ − ȳ) / Σ(xᵢ − x̄)²,  α = ȳ − β·x̄.
 //
+// PRESS comes from the leverages hᵢ = 1/n + (xᵢ − x̄)²/Σ(xⱼ − x̄)² as
+// Σ(eᵢ/(1 − hᵢ))², which equals refitting without each point in turn.
+//
 // It needs at least two points, at least two distinct values of x, and
 // finite values throughout; otherwise it returns an error wrapping
-// ErrTooFewPoints, ErrNoSpread, ErrNotFinite or ErrLength.
-func Affine(x, y []float64) (*Fit, error) {
-	if err := check(x, y, 2); err != nil {
+// ErrTooFewPoints, ErrNoSpread, ErrNotFinite or ErrLength. o may be nil.
+func Affine(x, y []float64, o *Options) (*Fit, error) {
+	if err := check(x, y, 2, 2); err != nil {
 		return nil, err
 	}
 	a, b := stat.LinearRegression(x, y, nil, false)
-	if math.IsNaN(a) || math.IsInf(a, 0) || math.IsNaN(b) || math.IsInf(b, 0) {
-		return nil, fmt.Errorf("fit: coefficients overflow (α = %v, β = %v): %w", a, b, ErrNotFinite)
+	f := &Fit{Model: AffineModel, Intercept: a, Slope: b, Exponent: 1, k: 2}
+	if err := f.finish(x, y, o); err != nil {
+		return nil, err
 	}
-	f := &Fit{Intercept: a, Slope: b, Residuals: make([]float64, len(x))}
-	for i := range x {
-		f.Residuals[i] = y[i] - f.At(x[i])
-	}
+	f.PRESS = pressFromLeverage(f, x)
 	return f, nil
 }
 
-// check validates points for a model with k coefficients.
-func check(x, y []float64, k int) error {
+// pressFromLeverage is Σ(eᵢ/(1 − hᵢ))² with hᵢ = jᵢᵀ(JᵀJ)⁻¹jᵢ, for a
+// model linear in its coefficients; NaN when a point has leverage 1 (it
+// alone fixes the line).
+func pressFromLeverage(f *Fit, x []float64) float64 {
+	var press float64
+	for i, xi := range x {
+		h := f.leverage(xi, xi)
+		if 1-h < 1e-9 {
+			return math.NaN()
+		}
+		r := f.Residuals[i] / (1 - h)
+		press += r * r
+	}
+	return press
+}
+
+// finish fills in everything but the coefficients and PRESS: residuals,
+// RSS, R², DF, RMSE, the variance used, the covariance and the standard
+// errors, and AICc.
+func (f *Fit) finish(x, y []float64, o *Options) error {
+	for _, v := range []float64{f.Intercept, f.Slope, f.Exponent} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("fit: coefficients overflow (%v): %w", f, ErrNotFinite)
+		}
+	}
+	n := len(x)
+	f.N, f.DF = n, n-f.k
+	f.Residuals = make([]float64, n)
+	ybar := stat.Mean(y, nil)
+	var tss float64
+	for i := range x {
+		f.Residuals[i] = y[i] - f.At(x[i])
+		f.RSS += f.Residuals[i] * f.Residuals[i]
+		tss += (y[i] - ybar) * (y[i] - ybar)
+	}
+	f.R2 = 1 - f.RSS/tss
+	f.RMSE = math.NaN()
+	f.Variance = math.NaN()
+	if f.DF > 0 {
+		f.RMSE = math.Sqrt(f.RSS / float64(f.DF))
+		f.Variance = f.RSS / float64(f.DF)
+	}
+	if o != nil && o.MinVariance > 0 && !(f.Variance >= o.MinVariance) {
+		f.Variance = o.MinVariance
+	}
+	if err := f.covariance(x); err != nil {
+		return err
+	}
+	f.setSE()
+	f.AICc = aicc(f.RSS, n, f.k)
+	return nil
+}
+
+// setSE sets the standard errors from f.Variance and f.cov.
+func (f *Fit) setSE() {
+	// α = (α + β·ḡ) − β·ḡ, so Var(α) = s²·(C₀₀ − 2ḡC₀₁ + ḡ²C₁₁).
+	c := f.center
+	f.InterceptSE = math.Sqrt(f.Variance * (f.cov[0][0] - 2*c*f.cov[0][1] + c*c*f.cov[1][1]))
+	f.SlopeSE = math.Sqrt(f.Variance * f.cov[1][1])
+	if f.k == 3 {
+		f.ExponentSE = math.Sqrt(f.Variance * f.cov[2][2])
+	}
+}
+
+// aicc is the corrected Akaike criterion of a least-squares fit with k
+// coefficients plus the noise variance,
+//
+//	AICc = n·ln(RSS/n) + 2p + 2p(p+1)/(n − p − 1),  p = k + 1,
+//
+// NaN when n − p − 1 ≤ 0.
+func aicc(rss float64, n, k int) float64 {
+	p := float64(k + 1)
+	nf := float64(n)
+	if nf-p-1 <= 0 {
+		return math.NaN()
+	}
+	return nf*math.Log(rss/nf) + 2*p + 2*p*(p+1)/(nf-p-1)
+}
+
+// covariance sets f.cov to (JᵀJ)⁻¹ through a QR decomposition of the
+// Jacobian J, whose rows are (1, g(xᵢ) − ḡ) or, for the power model,
+// (1, xᵢ^c − ḡ, β·xᵢ^c·ln xᵢ). Centring g keeps the columns apart when the
+// x are large and close together.
+func (f *Fit) covariance(x []float64) error {
+	for _, xi := range x {
+		f.center += f.g(xi) / float64(len(x))
+	}
+	J := mat.NewDense(len(x), f.k, nil)
+	for i, xi := range x {
+		u := f.g(xi)
+		J.Set(i, 0, 1)
+		J.Set(i, 1, u-f.center)
+		if f.k == 3 {
+			J.Set(i, 2, f.Slope*u*math.Log(xi))
+		}
+	}
+	var qr mat.QR
+	qr.Factorize(J)
+	var r, rinv mat.Dense
+	qr.RTo(&r)
+	if err := rinv.Inverse(r.Slice(0, f.k, 0, f.k)); err != nil {
+		return fmt.Errorf("fit: %v: coefficients cannot be told apart (%v): %w", f, err, ErrNoSpread)
+	}
+	var c mat.Dense
+	c.Mul(&rinv, rinv.T())
+	for a := 0; a < f.k; a++ {
+		for b := 0; b < f.k; b++ {
+			f.cov[a][b] = c.At(a, b)
+		}
+	}
+	return nil
+}
+
+// check validates points for a model with k coefficients that needs at
+// least distinct different values of x.
+func check(x, y []float64, k, distinct int) error {
 	if len(x) != len(y) {
 		return fmt.Errorf("fit: %d x and %d y: %w", len(x), len(y), ErrLength)
 	}
@@ -86,10 +372,32 @@ func check(x, y []float64, k int) error {
 			return fmt.Errorf("fit: y[%d] = %v: %w", i, y[i], ErrNotFinite)
 		}
 	}
-	for _, xi := range x[1:] {
-		if xi != x[0] {
-			return nil
+	if d := countDistinct(x, distinct); d < distinct {
+		if d == 1 {
+			return fmt.Errorf("fit: all %d points have x = %v, need %d distinct: %w", len(x), x[0], distinct, ErrNoSpread)
+		}
+		return fmt.Errorf("fit: %d distinct x, need %d: %w", d, distinct, ErrNoSpread)
+	}
+	return nil
+}
+
+// countDistinct counts the distinct values of x, stopping at limit.
+func countDistinct(x []float64, limit int) int {
+	var seen []float64
+	for _, xi := range x {
+		dup := false
+		for _, s := range seen {
+			if s == xi {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			seen = append(seen, xi)
+			if len(seen) == limit {
+				break
+			}
 		}
 	}
-	return fmt.Errorf("fit: all %d points have x = %v: %w", len(x), x[0], ErrNoSpread)
+	return len(seen)
 }

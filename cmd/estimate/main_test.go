@@ -44,6 +44,12 @@ func TestGolden(t *testing.T) {
 		{"list-csv", []string{"--list", "--format", "csv"}},
 		{"site-catalog", []string{"--catalog", filepath.Join(catalogDir, "site.csv"), "--patch", "KB921883", "--hosts", "1000", "--lang", "en"}},
 		{"help", []string{"--help"}},
+		{"explain", []string{"--patch", "KB899588", "--platform", "xp", "--explain"}},
+		{"explain-setup", []string{"--setup", "12m", "--explain", "--hosts", "1000", "--lang", "en"}},
+		{"setup", []string{"--setup", "1時間5分", "--console", "updateexpert", "--hosts", "300,3000"}},
+		{"pooled-csv", []string{"--patch", "KB937894", "--pooled", "--hosts", "1200", "--format", "csv"}},
+		{"level-90", []string{"--patch", "KB885881", "--hosts", "100,1000", "--level", "90%", "--lang", "en"}},
+		{"list-filtered", []string{"--list", "--patch", "MS05-039,KB937894", "--platform", "2000"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runCLI(tc.args...)
@@ -152,8 +158,22 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--lang", "fr"}, `--lang "fr": want ja or en`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "extra"}, `unexpected argument "extra"`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--platform", "Vista"}, `no platform of KB899588 contains "Vista"`},
-		{[]string{"--list", "--patch", "KB899588"}, `--list takes no --patch`},
-		{[]string{"--catalog", "no-such-file.csv", "--list"}, `no-such-file.csv`},
+		{[]string{"--list", "--hosts", "5"}, `--list takes no --hosts`},
+		{[]string{"--list", "--patch", "KB899588", "--platform", "vista"}, `no platform of KB899588 contains "vista"`},
+		{[]string{"--list", "--catalog", ""}, `--catalog "": empty file name`},
+		{[]string{"--hosts", "--patch", "KB899588"}, `--hosts needs a value (it got "--patch")`},
+		{[]string{"--patch", "--hosts", "1200"}, `--patch needs a value (it got "--hosts")`},
+		{[]string{"--patch", "KB899588", "--hosts", "1,050"}, `write 1200, not 1,200`},
+		{[]string{"--patch", "KB899588", "--hosts", "-99999999999999999999"}, `want at least 1`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "--level", "100%"}, `--level "100%"`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "--level", "abc"}, `--level "abc"`},
+		{[]string{"--setup", "12", "--hosts", "1200"}, `--setup "12": want a duration such as 12m`},
+		{[]string{"--setup", "-5m", "--hosts", "1200"}, `--setup "-5m"`},
+		{[]string{"--setup", "12m", "--hosts", "1200", "--patch", "KB899588"}, `--setup is for a patch with no table`},
+		{[]string{"--setup", "12m", "--hosts", "1200", "--console", "Tivoli"}, `no console "Tivoli" in the catalog`},
+		{[]string{"--patch", "KB899588", "--console", "6.1", "--hosts", "1"}, `--console goes with --setup`},
+		{[]string{"--patch", "KB899588", "--explain", "--format", "csv"}, `--explain writes text`},
+		{[]string{"--patch", "$'KB899588\nKB841872'", "--hosts", "1"}, `unknown patch`},
 		{[]string{"--catalog", filepath.Join(catalogDir, "bad-hosts.csv"), "--list"}, `bad-hosts.csv:3: hosts "four hundred": not a whole number`},
 		{[]string{"--catalog", filepath.Join(catalogDir, "header-only.csv"), "--patch", "KB899588", "--hosts", "1"}, `unknown patch "KB899588"`},
 		{[]string{"--patch"}, `flag needs an argument: --patch`},
@@ -200,6 +220,17 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// TestUnreadableFileExits1: a file the system cannot read is an I/O
+// failure, exit status 1, with one line naming it.
+func TestUnreadableFileExits1(t *testing.T) {
+	for _, path := range []string{"no-such-file.csv", catalogDir} {
+		code, out, errOut := runCLI("--catalog", path, "--list")
+		if code != 1 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, path) {
+			t.Errorf("--catalog %s: exit %d, stdout %q, stderr %q; want 1, nothing, one line naming it", path, code, out, errOut)
+		}
+	}
+}
+
 // failWriter fails every write, like a closed pipe or a full disk.
 type failWriter struct{}
 
@@ -212,5 +243,42 @@ func TestOutputFailureExits1(t *testing.T) {
 	}
 	if strings.Count(errOut.String(), "\n") != 1 {
 		t.Errorf("stderr %q is not one line", errOut.String())
+	}
+}
+
+// TestREADMEExamples runs every "$ go run ./cmd/estimate ..." block of the
+// README and compares its output (or, for "estimate: ..." lines, the error)
+// with what the README shows.
+func TestREADMEExamples(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(readme), "```")
+	n := 0
+	for i := 1; i < len(blocks); i += 2 {
+		block := strings.TrimPrefix(blocks[i], "\n")
+		cmdLine, want, ok := strings.Cut(block, "\n")
+		args, isCmd := strings.CutPrefix(cmdLine, "$ go run ./cmd/estimate ")
+		if !ok || !isCmd {
+			continue
+		}
+		n++
+		code, out, errOut := runCLI(strings.Fields(args)...)
+		got := out
+		if strings.HasPrefix(want, "estimate: ") {
+			got = errOut
+			if code != 2 {
+				t.Errorf("README %q: exit %d, want 2", cmdLine, code)
+			}
+		} else if code != 0 {
+			t.Errorf("README %q: exit %d: %s", cmdLine, code, errOut)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("README %q shows other output (-README +actual):\n%s", cmdLine, diff)
+		}
+	}
+	if n < 4 {
+		t.Errorf("found %d command examples in the README, want at least 4", n)
 	}
 }

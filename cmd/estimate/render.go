@@ -4,69 +4,110 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/estimate"
+	"github.com/patchtime/patchtime/fit"
 	"golang.org/x/text/width"
 )
 
 // labels are the words of table output in one language.
 type labels struct {
-	patch, bulletin, platform, console, hosts, estimate, note string
-	extrapolated                                              string // note, with the data range
-	severity, reboot, pkgBytes, setup, perHost, points        string
-	reboots                                                   map[bulletin.Reboot]string
-	noCurve                                                   string
+	patch, bulletin, platform, console, hosts, estimate, interval, note string
+	extrapolated                                                        string // note, with the data range
+	unbounded                                                           string // the top of an interval the data cannot bound
+	setupCurve                                                          string // platform cell of a --setup curve, with the setup
+	severity, reboot, pkgBytes, setup, perHost, points                  string
+	severities                                                          []string
+	reboots                                                             map[bulletin.Reboot]string
+	noCurve                                                             string
 }
 
 var tableLabels = map[string]labels{
 	"ja": {
 		patch: "パッチ", bulletin: "公開番号", platform: "プラットフォーム", console: "コンソール",
-		hosts: "台数", estimate: "予想適用時間", note: "備考",
-		extrapolated: "外挿 (データは%d〜%d台)",
-		severity:     "深刻度", reboot: "再起動", pkgBytes: "サイズ(バイト)", setup: "準備時間",
+		hosts: "台数", estimate: "予想適用時間", interval: "%g%%予測区間", note: "備考",
+		extrapolated: "外挿 (データは%d〜%d台)", unbounded: "上限なし",
+		setupCurve: "準備時間%s + 共通の1台あたり時間",
+		severity:   "深刻度", reboot: "再起動", pkgBytes: "サイズ(バイト)", setup: "準備時間",
 		perHost: "1台あたり", points: "点数",
+		severities: []string{"", "1(緊急)", "2(重要)", "3(警告)", "4(注意)"},
 		reboots: map[bulletin.Reboot]string{bulletin.RebootRequired: "必要",
 			bulletin.RebootConditional: "条件付き", bulletin.RebootNone: "不要"},
 		noCurve: "曲線なし",
 	},
 	"en": {
 		patch: "patch", bulletin: "bulletin", platform: "platform", console: "console",
-		hosts: "hosts", estimate: "estimate", note: "note",
-		extrapolated: "extrapolated (data: %d–%d hosts)",
-		severity:     "severity", reboot: "reboot", pkgBytes: "bytes", setup: "setup",
+		hosts: "hosts", estimate: "estimate", interval: "%g%% interval", note: "note",
+		extrapolated: "extrapolated (data: %d–%d hosts)", unbounded: "unbounded",
+		setupCurve: "setup %s + pooled per-host rate",
+		severity:   "severity", reboot: "reboot", pkgBytes: "bytes", setup: "setup",
 		perHost: "per host", points: "points",
+		severities: []string{"", "1 (critical)", "2 (important)", "3 (moderate)", "4 (low)"},
 		reboots: map[bulletin.Reboot]string{bulletin.RebootRequired: "required",
 			bulletin.RebootConditional: "conditional", bulletin.RebootNone: "none"},
 		noCurve: "no curve",
 	},
 }
 
-// writeTable writes estimate rows for people.
-func writeTable(out *bytes.Buffer, rows []estimate.Row, ranges [][2]int, lang string) {
-	l := tableLabels[lang]
-	t := table{header: []string{l.patch, l.bulletin, l.platform, l.console, l.hosts, l.estimate, l.note}, right: []bool{4: true}}
-	for i, r := range rows {
+// writeTable writes estimates for people.
+func writeTable(out *bytes.Buffer, results []result, o options) {
+	l := tableLabels[o.lang]
+	interval := fmt.Sprintf(l.interval, 100*o.level)
+	t := table{header: []string{l.patch, l.bulletin, l.platform, l.console, l.hosts, l.estimate, interval, l.note},
+		right: []bool{4: true}}
+	for _, r := range results {
+		s := r.curve.Series()
 		note := ""
-		if r.Extrapolated {
-			note = fmt.Sprintf(l.extrapolated, ranges[i][0], ranges[i][1])
+		if r.est.Extrapolated {
+			lo, hi := r.curve.DataRange()
+			note = fmt.Sprintf(l.extrapolated, lo, hi)
 		}
-		t.add(r.Patch, r.Bulletin, r.Platform, r.Console, strconv.Itoa(r.Hosts), duration(r.Minutes, lang), note)
+		patch, platform := orDash(s.KB), s.Platform
+		if s.KB == "" {
+			platform = fmt.Sprintf(l.setupCurve, duration(r.curve.Setup(), o.lang, false))
+		}
+		t.add(patch, orDash(s.Bulletin), platform, s.Console, strconv.Itoa(r.est.Hosts),
+			duration(r.est.Minutes, o.lang, true), span(r.est.Low, r.est.High, o.lang), note)
 	}
 	t.write(out)
 }
 
-// duration renders minutes as "3時間32分 (3h32m)" in Japanese or "3h32m"
-// in English.
-func duration(minutes float64, lang string) string {
-	d := time.Duration(minutes * float64(time.Minute))
-	if lang == "en" {
-		return goDuration(d)
+func orDash(s string) string {
+	if s == "" {
+		return "-"
 	}
-	return bulletin.FormatDuration(d) + " (" + goDuration(d) + ")"
+	return s
+}
+
+// duration renders minutes as "3時間32分 (3h32m)" in Japanese (the Go form
+// only if both) or "3h32m" in English.
+func duration(minutes float64, lang string, both bool) string {
+	d := time.Duration(math.Round(minutes * float64(time.Minute)))
+	switch {
+	case lang == "en":
+		return goDuration(d)
+	case both:
+		return bulletin.FormatDuration(d) + " (" + goDuration(d) + ")"
+	}
+	return bulletin.FormatDuration(d)
+}
+
+// span renders an interval: "3時間20分〜3時間44分" or "3h20m–3h44m".
+func span(lo, hi float64, lang string) string {
+	l := tableLabels[lang]
+	top := l.unbounded
+	if !math.IsInf(hi, 1) {
+		top = duration(hi, lang, false)
+	}
+	if lang == "en" {
+		return duration(lo, lang, false) + "–" + top
+	}
+	return duration(lo, lang, false) + "〜" + top
 }
 
 // goDuration writes d rounded to the minute in Go's form without seconds:
@@ -79,26 +120,26 @@ func goDuration(d time.Duration) string {
 	return strings.TrimSuffix(s, "0s")
 }
 
-// writeList writes the catalog's series and their curves.
+// writeList writes the catalog's series, or those of --patch and
+// --platform, with their curves.
 func writeList(out *bytes.Buffer, cat *estimate.Catalog, o options) error {
+	series, err := listed(cat, o)
+	if err != nil {
+		return err
+	}
 	l := tableLabels[o.lang]
 	if o.format == "csv" {
 		w := csv.NewWriter(out)
 		w.Write([]string{"patch", "bulletin", "platform", "console", "package", "package_bytes",
 			"severity", "reboot", "points", "setup_minutes", "per_host_minutes"})
-		for _, s := range cat.Series() {
+		for _, s := range series {
 			setup, perHost := "", ""
-			if c, err := s.Curve(); err == nil {
-				setup = strconv.FormatFloat(c.Setup, 'f', 4, 64)
-				perHost = strconv.FormatFloat(c.PerHost, 'f', 6, 64)
+			if c, err := cat.Curve(s); err == nil {
+				setup = strconv.FormatFloat(c.Setup(), 'f', 4, 64)
+				perHost = strconv.FormatFloat(c.PerHost(), 'f', 6, 64)
 			}
-			sev := ""
-			if s.Severity != 0 {
-				sev = strconv.Itoa(int(s.Severity))
-			}
-			w.Write([]string{s.KB, s.Bulletin, s.Platform, s.Console, s.Package,
-				strconv.FormatInt(s.PackageBytes, 10), sev, string(s.Reboot),
-				strconv.Itoa(len(s.Points)), setup, perHost})
+			w.Write([]string{s.KB, s.Bulletin, s.Platform, s.Console, s.Package, blankZero(s.PackageBytes),
+				blankZero(int64(s.Severity)), string(s.Reboot), strconv.Itoa(s.Observations), setup, perHost})
 		}
 		w.Flush()
 		return w.Error()
@@ -107,26 +148,145 @@ func writeList(out *bytes.Buffer, cat *estimate.Catalog, o options) error {
 		header: []string{l.patch, l.bulletin, l.severity, l.reboot, l.platform, l.console, l.pkgBytes, l.points, l.setup, l.perHost},
 		right:  []bool{6: true, 7: true, 8: true, 9: true},
 	}
-	for _, s := range cat.Series() {
+	for _, s := range series {
 		setup, perHost := l.noCurve, ""
-		if c, err := s.Curve(); err == nil {
+		if c, err := cat.Curve(s); err == nil {
 			if o.lang == "en" {
-				setup = fmt.Sprintf("%.2f min", c.Setup)
-				perHost = fmt.Sprintf("%.4f min (%.1f s)", c.PerHost, c.PerHost*60)
+				setup = fmt.Sprintf("%.2f min", c.Setup())
+				perHost = fmt.Sprintf("%.4f min (%.1f s)", c.PerHost(), c.PerHost()*60)
 			} else {
-				setup = fmt.Sprintf("%.2f分", c.Setup)
-				perHost = fmt.Sprintf("%.4f分 (%.1f秒)", c.PerHost, c.PerHost*60)
+				setup = fmt.Sprintf("%.2f分", c.Setup())
+				perHost = fmt.Sprintf("%.4f分 (%.1f秒)", c.PerHost(), c.PerHost()*60)
 			}
 		}
-		size := ""
-		if s.PackageBytes > 0 {
-			size = strconv.FormatInt(s.PackageBytes, 10)
+		sev := ""
+		if s.Severity.Valid() {
+			sev = l.severities[s.Severity]
 		}
-		t.add(s.KB, s.Bulletin, s.Severity.String(), l.reboots[s.Reboot], s.Platform, s.Console,
-			size, strconv.Itoa(len(s.Points)), setup, perHost)
+		t.add(s.KB, s.Bulletin, sev, l.reboots[s.Reboot], s.Platform, s.Console,
+			blankZero(s.PackageBytes), strconv.Itoa(s.Observations), setup, perHost)
 	}
 	t.write(out)
 	return nil
+}
+
+// listed returns the series --list shows.
+func listed(cat *estimate.Catalog, o options) ([]estimate.Series, error) {
+	if len(o.patches) == 0 {
+		return cat.Select("", o.platform)
+	}
+	var all []estimate.Series
+	seen := map[estimate.Series]bool{}
+	for _, p := range o.patches {
+		series, err := cat.Select(p, o.platform)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range series {
+			if !seen[s] {
+				seen[s] = true
+				all = append(all, s)
+			}
+		}
+	}
+	return all, nil
+}
+
+func blankZero(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// writeExplain writes each curve's fit in the manner of R's summary(lm).
+func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, o options) {
+	for i, c := range curves {
+		if i > 0 {
+			out.WriteByte('\n')
+		}
+		f := c.Fit()
+		tried, reason := c.Choice()
+		s := c.Series()
+		name := s.String()
+		if s.KB == "" {
+			name = fmt.Sprintf("setup %.2f min (%s)", c.Setup(), s.Console)
+		}
+		fmt.Fprintf(out, "%s\n", name)
+		switch {
+		case s.KB == "":
+			fmt.Fprintf(out, "model: minutes = setup + perHost × hosts, setup given, perHost pooled over the console's series\n")
+		case f.Model == fit.PowerModel:
+			fmt.Fprintf(out, "model: power, minutes = setup + rate × hosts^c, %d points\n", f.N)
+		case f.Model == fit.PooledModel:
+			fmt.Fprintf(out, "model: pooled, minutes = setup + perHost × hosts with perHost shared, %d points of this series\n", f.N)
+		default:
+			fmt.Fprintf(out, "model: affine, minutes = setup + perHost × hosts, %d points\n", f.N)
+		}
+		coef := table{header: []string{"", "Estimate", "Std. Error", "t value", "Pr(>|t|)"}, right: []bool{false, true, true, true, true}}
+		names := map[string]string{"(Intercept)": "setup (min)", "x": "per host (min)", "x^c": "rate (min)", "c": "exponent c"}
+		for _, k := range f.Coefficients() {
+			if s.KB == "" && k.Name == "(Intercept)" {
+				coef.add(names[k.Name], num(k.Value), "(given)", "", "")
+				continue
+			}
+			coef.add(names[k.Name], num(k.Value), num(k.SE), fmt.Sprintf("%.2f", k.T), pValue(k.P))
+		}
+		coef.write(out)
+		if points := c.Points(); len(points) > 0 {
+			out.WriteString("residuals:\n")
+			res := table{header: []string{"  hosts", "consoles", "minutes", "fitted", "residual"}, right: []bool{true, true, true, true, true}}
+			for j, p := range points {
+				r := f.Residuals[j]
+				res.add(strconv.Itoa(p.Hosts), strconv.Itoa(p.Consoles), num(p.Minutes), fmt.Sprintf("%.2f", p.Minutes-r), fmt.Sprintf("%.3f", r))
+			}
+			res.write(out)
+		}
+		fmt.Fprintf(out, "residual standard error: %s min on %d degrees of freedom\n", num(f.RMSE), f.DF)
+		noise := fmt.Sprintf("variance used for intervals: %s min²", num(f.Variance))
+		if !(f.RMSE*f.RMSE >= f.Variance*(1-1e-9)) {
+			noise += " (the floor of 1/12 min², the noise of rounding to whole minutes)"
+		}
+		fmt.Fprintln(out, noise)
+		if f.N > 0 {
+			fmt.Fprintf(out, "R²: %s   leave-one-out RMSE: %s min (PRESS %s)\n", num(f.R2), num(f.LOO()), num(f.PRESS))
+		}
+		switch {
+		case f.Model == fit.PooledModel:
+			fmt.Fprintln(out, "AICc: belongs to the whole pooled fit, not to one series")
+		case math.IsNaN(f.AICc):
+			fmt.Fprintf(out, "AICc: not defined: %d points are too few for %d coefficients and the noise (needs %d)\n", f.N, f.K(), f.K()+3)
+		default:
+			fmt.Fprintf(out, "AICc: %s\n", num(f.AICc))
+		}
+		for _, t := range tried {
+			if t.Model != f.Model {
+				fmt.Fprintf(out, "also fitted: %s %s, leave-one-out RMSE %s min\n", t.Model, t.String(), num(t.LOO()))
+			}
+		}
+		fmt.Fprintf(out, "model choice: %s\n", reason)
+		fmt.Fprintf(out, "intervals: %g%%, Student's t with %d degrees of freedom\n", 100*o.level, f.DF)
+	}
+}
+
+// num writes a statistic with five significant digits.
+func num(v float64) string {
+	if math.IsNaN(v) {
+		return "NaN"
+	}
+	return strconv.FormatFloat(v, 'g', 5, 64)
+}
+
+// pValue writes a p-value as R does: three significant digits, or
+// "< 2e-16".
+func pValue(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "NaN"
+	case p < 2e-16:
+		return "< 2e-16"
+	}
+	return strconv.FormatFloat(p, 'g', 3, 64)
 }
 
 // table lays out columns for a terminal, counting East Asian wide
@@ -141,12 +301,13 @@ func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 
 func (t *table) write(out *bytes.Buffer) {
 	widths := make([]int, len(t.header))
-	for _, r := range append([][]string{t.header}, t.rows...) {
+	all := append([][]string{t.header}, t.rows...)
+	for _, r := range all {
 		for i, c := range r {
 			widths[i] = max(widths[i], cellWidth(c))
 		}
 	}
-	for _, r := range append([][]string{t.header}, t.rows...) {
+	for _, r := range all {
 		var line strings.Builder
 		for i, c := range r {
 			pad := strings.Repeat(" ", widths[i]-cellWidth(c))

@@ -1,0 +1,290 @@
+package estimate
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+)
+
+// Student's t quantiles from a table, for checking intervals by hand.
+const (
+	t975df2  = 4.302652729911275 // 95%, 2 degrees of freedom
+	t950df2  = 2.919985580355516 // 90%, 2 degrees of freedom
+	t975df20 = 2.085963447265837 // 95%, 20 degrees of freedom
+)
+
+func curve(t *testing.T, patch, platform string) *Curve {
+	t.Helper()
+	cs, err := Default().Curves(patch, platform)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 {
+		t.Fatalf("%s %s: %d curves", patch, platform, len(cs))
+	}
+	return cs[0]
+}
+
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
+
+// TestIntervalByHand: KB899588 at 1200 hosts. The residuals are
+// (−56, 58, 8, −10)/196, so s² = 6664/196²/2, above the 1/12 floor; the
+// half-width is t(0.975, 2)·√(s²(1 + 1/4 + (1200 − 225)²/122500)).
+func TestIntervalByHand(t *testing.T) {
+	c := curve(t, "KB899588", "XP")
+	s2 := 6664.0 / (196 * 196) / 2
+	y := 41534.0 / 196
+	half := t975df2 * math.Sqrt(s2*(1.25+975*975/122500.0))
+	e, err := c.Estimate(Scenario{Hosts: 1200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(e.Minutes, y, 1e-12) || !near(e.Low, y-half, 1e-9) || !near(e.High, y+half, 1e-9) || e.Level != 0.95 {
+		t.Errorf("1200 hosts: %v [%v, %v] at %v; want %v [%v, %v] at 0.95", e.Minutes, e.Low, e.High, e.Level, y, y-half, y+half)
+	}
+	c90, err := c.WithLevel(0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e90, _ := c90.Estimate(Scenario{Hosts: 1200})
+	if half90 := t950df2 * math.Sqrt(s2*(1.25+975*975/122500.0)); !near(e90.High-e90.Minutes, half90, 1e-9) {
+		t.Errorf("90%% half-width %v, want %v", e90.High-e90.Minutes, half90)
+	}
+	if c.Level() != 0.95 {
+		t.Error("WithLevel changed the original curve")
+	}
+	for _, bad := range []float64{0, 1, -0.5, 95, math.NaN()} {
+		if _, err := c.WithLevel(bad); err == nil {
+			t.Errorf("WithLevel(%v) gave no error", bad)
+		}
+	}
+}
+
+// TestRoundingFloor: points exactly on minutes = 10 + hosts/5 fit with no
+// residual. Whole minutes, as published, get the 1/12 min² floor, so the
+// half-width at 250 hosts is t(0.975, 2)·√((1/12)(1 + 1/4 + 25²/122500));
+// decimal minutes, as measured, get none.
+func TestRoundingFloor(t *testing.T) {
+	whole := "kb,consoles,hosts,minutes\nKB1,1,50,20\nKB1,1,100,30\nKB1,1,250,60\nKB1,1,500,110\n"
+	cat, err := ReadCatalog(strings.NewReader(whole))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := cat.Curves("KB1", "")
+	e, err := cs[0].Estimate(Scenario{Hosts: 250})
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := t975df2 * math.Sqrt(1.0/12*(1.25+625/122500.0))
+	if !near(e.Minutes, 60, 1e-9) || !near(e.High-e.Minutes, half, 1e-9) {
+		t.Errorf("whole minutes: %v [%v, %v], want 60 ± %v", e.Minutes, e.Low, e.High, half)
+	}
+	decimals := "kb,consoles,hosts,minutes\nKB1,1,50,20.5\nKB1,1,100,30.5\nKB1,1,250,60.5\nKB1,1,500,110.5\n"
+	cat, err = ReadCatalog(strings.NewReader(decimals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ = cat.Curves("KB1", "")
+	e, _ = cs[0].Estimate(Scenario{Hosts: 250})
+	if !near(e.Minutes, 60.5, 1e-9) || e.High-e.Low > 1e-6 {
+		t.Errorf("decimal minutes on a line: %v [%v, %v], want 60.5 with no width", e.Minutes, e.Low, e.High)
+	}
+}
+
+// TestTwoMeasuredPoints: a line through two measured (decimal) points has
+// no degrees of freedom and no noise floor: the interval is unbounded.
+func TestTwoMeasuredPoints(t *testing.T) {
+	cat, err := ReadCatalog(strings.NewReader("kb,consoles,hosts,minutes\nKB1,1,100,20.5\nKB1,1,300,55.5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := cat.Curves("KB1", "")
+	e, err := cs[0].Estimate(Scenario{Hosts: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(e.Minutes, 38, 1e-12) || e.Low != 0 || !math.IsInf(e.High, 1) {
+		t.Errorf("two points: %v [%v, %v], want 38 [0, +Inf]", e.Minutes, e.Low, e.High)
+	}
+}
+
+// pooledByHand computes the within-series slope over the published rows of
+// one console, its residual variance and Σ(x − x̄)², from the hand-typed
+// table.
+func pooledByHand(console string) (beta, s2, sxx float64, n, groups int) {
+	var sxy float64
+	var rows [][4]float64
+	for _, p := range published {
+		if p.console == console {
+			rows = append(rows, p.minutes)
+		}
+	}
+	for _, m := range rows {
+		ybar := (m[0] + m[1] + m[2] + m[3]) / 4
+		for j, x := range fleetSizes {
+			sxx += (float64(x) - 225) * (float64(x) - 225)
+			sxy += (float64(x) - 225) * (m[j] - ybar)
+		}
+	}
+	beta = sxy / sxx
+	var rss float64
+	for _, m := range rows {
+		ybar := (m[0] + m[1] + m[2] + m[3]) / 4
+		for j, x := range fleetSizes {
+			r := m[j] - ybar - beta*(float64(x)-225)
+			rss += r * r
+		}
+	}
+	n, groups = 4*len(rows), len(rows)
+	return beta, rss / float64(n-groups-1), sxx, n, groups
+}
+
+func TestPool(t *testing.T) {
+	p, err := Default().Pool("6.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	beta, s2, sxx, n, groups := pooledByHand("UpdateEXPERT 6.1")
+	// By hand: Sxy = 5·20625 + 20750 + 20900 = 144775 over Sxx = 7·122500.
+	if !near(beta, 144775.0/857500, 1e-12) {
+		t.Fatalf("hand computation is off: %v", beta)
+	}
+	if !near(p.Rate(), beta, 1e-12) || !near(p.RateSE(), math.Sqrt(s2/sxx), 1e-9) {
+		t.Errorf("pool rate %v ± %v, want %v ± %v", p.Rate(), p.RateSE(), beta, math.Sqrt(s2/sxx))
+	}
+	if f := p.Fit(); f.N != n || f.DF != n-groups-1 || len(p.Series()) != groups {
+		t.Errorf("pool N, DF, series = %d, %d, %d; want %d, %d, %d", f.N, f.DF, len(p.Series()), n, n-groups-1, groups)
+	}
+	// A patch with no table: 12 minutes of setup plus the pooled rate. The
+	// setup is known, so Var = s² + hosts²·SE(β)², with t(0.975, 20).
+	c, err := p.WithSetup(12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := c.Estimate(Scenario{Hosts: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := t975df20 * math.Sqrt(s2+1e6*s2/sxx)
+	if !near(e.Minutes, 12+1000*beta, 1e-12) || !near(e.High-e.Minutes, half, 1e-9) || !e.Extrapolated {
+		t.Errorf("setup 12 + pooled rate at 1000: %v ± %v (extrapolated %v), want %v ± %v, extrapolated",
+			e.Minutes, e.High-e.Minutes, e.Extrapolated, 12+1000*beta, half)
+	}
+	if _, err := p.WithSetup(-1); err == nil {
+		t.Error("WithSetup(-1) gave no error")
+	}
+	// The console of MS04-020, which names no version, pools its own three
+	// series, whose rate is 33/196 like every table here.
+	q, err := Default().Pool("UpdateEXPERT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(q.Rate(), 33.0/196, 1e-12) || len(q.Series()) != 3 {
+		t.Errorf("UpdateEXPERT pool: rate %v over %d series, want 33/196 over 3", q.Rate(), len(q.Series()))
+	}
+	if _, err := Default().Pool("Tivoli"); err == nil || !strings.Contains(err.Error(), "UpdateEXPERT 6.1") {
+		t.Errorf("Pool(Tivoli) error %v, want one listing the consoles", err)
+	}
+}
+
+func TestPooledCurves(t *testing.T) {
+	beta, _, _, _, _ := pooledByHand("UpdateEXPERT 6.1")
+	cs, err := Default().PooledCurves("KB937894", "XP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Its own setup: ȳ − β·x̄ with ȳ = 48 for 18, 27, 52, 95.
+	c := cs[0]
+	if !near(c.PerHost(), beta, 1e-12) || !near(c.Setup(), 48-beta*225, 1e-9) {
+		t.Errorf("pooled KB937894 XP = %v, want %v + %v·hosts", c, 48-beta*225, beta)
+	}
+	// A series with a single fleet size has no curve of its own but a
+	// pooled one.
+	cat, err := ReadCatalog(strings.NewReader("kb,consoles,hosts,minutes,console\n" +
+		"KB1,1,50,18,C\nKB1,1,500,94,C\nKB2,1,200,40,C\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cat.Curves("KB2", ""); err == nil {
+		t.Error("KB2 with one point has a curve of its own")
+	}
+	cs, err = cat.PooledCurves("KB2", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Slope from KB1 alone: 76/450; KB2's setup: 40 − 200·76/450.
+	if !near(cs[0].PerHost(), 76.0/450, 1e-12) || !near(cs[0].Setup(), 40-200*76.0/450, 1e-9) {
+		t.Errorf("pooled KB2 = %v", cs[0])
+	}
+}
+
+// TestConsoles: c consoles each take ⌈hosts/c⌉ machines, slowed by
+// 1 + σ(c−1) + κc(c−1).
+func TestConsoles(t *testing.T) {
+	c := curve(t, "KB899588", "XP")
+	a, b := 1934.0/196, 33.0/196
+	for _, tc := range []struct {
+		s    Scenario
+		want float64
+	}{
+		{Scenario{Hosts: 1200, Consoles: 2}, a + b*600},
+		{Scenario{Hosts: 1201, Consoles: 2}, a + b*601},
+		{Scenario{Hosts: 1200, Consoles: 4, Contention: 0.1, Coherency: 0.01}, a + b*300*(1+0.1*3+0.01*4*3)},
+		{Scenario{Hosts: 10, Consoles: 20}, a + b*1},
+		{Scenario{Hosts: 1200}, a + b*1200},
+	} {
+		e, err := c.Estimate(tc.s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !near(e.Minutes, tc.want, 1e-12) {
+			t.Errorf("%+v: %v minutes, want %v", tc.s, e.Minutes, tc.want)
+		}
+		if e.Consoles < 1 {
+			t.Errorf("%+v: consoles %d in the estimate", tc.s, e.Consoles)
+		}
+	}
+	// 1200 hosts on 4 consoles is 300 each: inside the data, not
+	// extrapolated; on 1 console it is.
+	if e, _ := c.Estimate(Scenario{Hosts: 1200, Consoles: 4}); e.Extrapolated {
+		t.Error("300 hosts per console marked extrapolated")
+	}
+	for _, s := range []Scenario{
+		{Hosts: 0}, {Hosts: MaxHosts + 1}, {Hosts: 10, Consoles: -1}, {Hosts: 10, Consoles: MaxConsoles + 1},
+		{Hosts: 10, Contention: -0.1}, {Hosts: 10, Coherency: math.NaN()}, {Hosts: 10, Contention: math.Inf(1)},
+	} {
+		if _, err := c.Estimate(s); err == nil {
+			t.Errorf("Estimate(%+v) gave no error", s)
+		}
+	}
+}
+
+func TestTooLong(t *testing.T) {
+	// 100 years at 2 hosts: the line's slope is about 100 years per host.
+	cat, err := ReadCatalog(strings.NewReader("kb,consoles,hosts,minutes\nKB1,1,1,1\nKB1,1,2,52704000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := cat.Curves("KB1", "")
+	if _, err := cs[0].Estimate(Scenario{Hosts: 200}); !errors.Is(err, ErrTooLong) {
+		t.Errorf("200 hosts at 100 years per host: error %v, want ErrTooLong", err)
+	}
+}
+
+func TestChoice(t *testing.T) {
+	c := curve(t, "KB885881", "")
+	tried, reason := c.Choice()
+	if len(tried) != 2 || tried[0].Model.String() != "affine" || tried[1].Model.String() != "power" {
+		t.Fatalf("tried %v", tried)
+	}
+	if !strings.HasPrefix(reason, "affine:") || c.Fit().Model.String() != "affine" {
+		t.Errorf("chose %v because %q", c.Fit().Model, reason)
+	}
+	// The copy handed out is not the curve's own.
+	f := c.Fit()
+	f.Residuals[0] = 1e9
+	if c.Fit().Residuals[0] == 1e9 {
+		t.Error("Fit() shares its residuals with the curve")
+	}
+}

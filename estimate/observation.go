@@ -1,0 +1,135 @@
+package estimate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/patchtime/patchtime/bulletin"
+	"golang.org/x/text/width"
+)
+
+// Limits on what patchtime accepts.
+const (
+	MaxHosts    = 100_000_000      // largest fleet, hosts
+	MaxConsoles = 100_000          // most consoles in parallel
+	MaxMinutes  = 100 * 366 * 1440 // longest duration, minutes (100 years)
+	maxText     = 256              // longest text cell, bytes
+)
+
+// Source says where an observation comes from.
+type Source string
+
+// The sources of observations.
+const (
+	Published Source = "published" // a HotFix Alert table
+	Observed  Source = "observed"  // a rollout measured on site
+)
+
+// Observation is one row of a catalog: the minutes one rollout of one patch
+// package took, or is published to take, on a number of hosts.
+type Observation struct {
+	Bulletin     string            // bulletin ID, e.g. "MS05-039"; may be empty
+	KB           string            // KB number, e.g. "KB899588"
+	Package      string            // package file name; may be empty
+	Platform     string            // platform as the bulletin prints it; may be empty
+	Console      string            // console and version, e.g. "UpdateEXPERT 6.1"; may be empty
+	Consoles     int               // consoles working in parallel, 1 to MaxConsoles
+	Hosts        int               // machines patched, 1 to MaxHosts
+	Minutes      float64           // wall-clock time of the rollout, minutes, > 0 and ≤ MaxMinutes
+	PackageBytes int64             // package size, bytes; 0 if unknown
+	Severity     bulletin.Severity // 0 if unknown
+	Reboot       bulletin.Reboot   // "" if unknown
+	Source       Source            // "" if not stated
+	Line         int               // line of the catalog file it was read from; 0 if built in code
+}
+
+// check validates o and puts its names in canonical form ("kb899588" →
+// "KB899588"). Errors are *CatalogError values naming o.Line.
+func (o *Observation) check() error {
+	bad := func(col string, val any, err error) error {
+		return &CatalogError{Line: o.Line, Column: col, Value: fmt.Sprint(val), Err: err}
+	}
+	kb, err := normalizeKB(o.KB)
+	if err != nil {
+		return bad("kb", o.KB, err)
+	}
+	bul, err := normalizeBulletin(o.Bulletin)
+	if err != nil {
+		return bad("bulletin", o.Bulletin, err)
+	}
+	o.KB, o.Bulletin = kb, bul
+	for _, f := range []struct{ col, val string }{{"package", o.Package}, {"platform", o.Platform}, {"console", o.Console}} {
+		if err := checkText(f.val); err != nil {
+			return bad(f.col, f.val, err)
+		}
+	}
+	switch {
+	case o.Consoles < 1 || o.Consoles > MaxConsoles:
+		return bad("consoles", o.Consoles, fmt.Errorf("out of range; want 1 to %d", MaxConsoles))
+	case o.Hosts < 1 || o.Hosts > MaxHosts:
+		return bad("hosts", o.Hosts, fmt.Errorf("out of range; want 1 to %d", MaxHosts))
+	case math.IsNaN(o.Minutes) || o.Minutes <= 0 || o.Minutes > MaxMinutes:
+		return bad("minutes", o.Minutes, fmt.Errorf("out of range; want more than 0 and at most %d (100 years)", MaxMinutes))
+	case o.PackageBytes < 0:
+		return bad("package_bytes", o.PackageBytes, errors.New("negative; want a whole number of bytes, or empty"))
+	case o.Severity != 0 && !o.Severity.Valid():
+		return bad("severity", int(o.Severity), errors.New("want 1 (緊急), 2 (重要), 3 (警告), 4 (注意) or empty"))
+	}
+	if _, err := bulletin.ParseReboot(string(o.Reboot)); err != nil {
+		return bad("reboot", o.Reboot, errors.New("want required, conditional, none or empty"))
+	}
+	switch o.Source {
+	case "", Published, Observed:
+	default:
+		return bad("source", o.Source, errors.New("want published, observed or empty"))
+	}
+	return nil
+}
+
+// checkText refuses text that would garble a table or a terminal.
+func checkText(s string) error {
+	if len(s) > maxText {
+		return fmt.Errorf("longer than %d bytes", maxText)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("control character %q", r)
+		}
+	}
+	return nil
+}
+
+var (
+	kbPattern       = regexp.MustCompile(`^KB[0-9]{1,9}$`)
+	bulletinPattern = regexp.MustCompile(`^MS[0-9]{2}-[0-9]{3}$`)
+)
+
+// fold upper-cases s, folds full-width letters and digits to ASCII and
+// trims spaces.
+func fold(s string) string { return strings.ToUpper(strings.TrimSpace(width.Fold.String(s))) }
+
+// normalizeKB turns "kb899588", "899588" or "KB899588" into "KB899588".
+func normalizeKB(s string) (string, error) {
+	s = fold(s)
+	if _, err := strconv.ParseUint(s, 10, 32); err == nil {
+		s = "KB" + s
+	}
+	if !kbPattern.MatchString(s) {
+		return "", errors.New("want a KB number such as KB899588")
+	}
+	return s, nil
+}
+
+// normalizeBulletin turns "ms05-039" into "MS05-039"; empty stays empty.
+func normalizeBulletin(s string) (string, error) {
+	s = fold(s)
+	if s != "" && !bulletinPattern.MatchString(s) {
+		return "", errors.New("want a bulletin ID such as MS05-039, or empty")
+	}
+	return s, nil
+}

@@ -1,0 +1,119 @@
+package fit
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/stat"
+)
+
+// PooledFit is a fit of
+//
+//	y = α_g + β·x
+//
+// to several groups g of points, with one intercept per group and one
+// slope shared by all.
+type PooledFit struct {
+	Slope    float64 // β, shared by all groups
+	SlopeSE  float64 // standard error of β
+	Groups   []*Fit  // each group's curve: its α_g, the shared β, and the pooled noise
+	N        int     // points in all groups
+	DF       int     // residual degrees of freedom: N − groups − 1
+	RSS      float64 // residual sum of squares over all groups
+	RMSE     float64 // residual standard error √(RSS/DF); NaN when DF = 0
+	AICc     float64 // corrected Akaike criterion of the whole pooled model; NaN when too few points
+	Variance float64 // s² used for errors and intervals: max(RSS/DF, MinVariance)
+
+	sxx float64 // S = Σ_g Σ_i (x_gi − x̄_g)²
+}
+
+// Pooled fits groups of points (xs[g], ys[g]) with one intercept per group
+// and one shared slope, in closed form (the within-group estimator):
+//
+//	β = Σ_g Σ_i (x_gi − x̄_g)(y_gi − ȳ_g) / Σ_g Σ_i (x_gi − x̄_g)²,
+//	α_g = ȳ_g − β·x̄_g,
+//	SE(β) = √(s²/S),  SE(α_g) = √(s²·(1/n_g + x̄_g²/S)),
+//
+// with S the denominator of β and s² = RSS/(N − G − 1). A group may have a
+// single point: its intercept then rests on the slope the others give.
+//
+// Each group's Fit has Model PooledModel, DF of the whole pooled fit, its
+// own residuals, R² and PRESS (from the leverages
+// hᵢ = 1/n_g + (xᵢ − x̄_g)²/S), and AICc NaN: AICc belongs to the whole
+// model. It fails when a group is empty, values are not finite, or no group
+// has two distinct x. o may be nil.
+func Pooled(xs, ys [][]float64, o *Options) (*PooledFit, error) {
+	if len(xs) != len(ys) {
+		return nil, fmt.Errorf("fit: %d x groups and %d y groups: %w", len(xs), len(ys), ErrLength)
+	}
+	if len(xs) == 0 {
+		return nil, fmt.Errorf("fit: no groups: %w", ErrTooFewPoints)
+	}
+	xbar := make([]float64, len(xs))
+	ybar := make([]float64, len(xs))
+	var sxx, sxy float64
+	p := &PooledFit{}
+	for g := range xs {
+		if err := check(xs[g], ys[g], 1, 1); err != nil {
+			return nil, fmt.Errorf("group %d: %w", g, err)
+		}
+		xbar[g], ybar[g] = stat.Mean(xs[g], nil), stat.Mean(ys[g], nil)
+		for i, x := range xs[g] {
+			sxx += (x - xbar[g]) * (x - xbar[g])
+			sxy += (x - xbar[g]) * (ys[g][i] - ybar[g])
+		}
+		p.N += len(xs[g])
+	}
+	if !(sxx > 0) {
+		return nil, fmt.Errorf("fit: no group has two distinct x: %w", ErrNoSpread)
+	}
+	p.Slope, p.sxx = sxy/sxx, sxx
+	if math.IsNaN(p.Slope) || math.IsInf(p.Slope, 0) {
+		return nil, fmt.Errorf("fit: pooled slope overflows: %w", ErrNotFinite)
+	}
+	p.DF = p.N - len(xs) - 1
+	p.Groups = make([]*Fit, len(xs))
+	for g := range xs {
+		f := &Fit{Model: PooledModel, Intercept: ybar[g] - p.Slope*xbar[g], Slope: p.Slope, Exponent: 1,
+			k: 2, N: len(xs[g]), DF: p.DF, Residuals: make([]float64, len(xs[g])), AICc: math.NaN()}
+		var tss float64
+		for i, x := range xs[g] {
+			r := ys[g][i] - f.At(x)
+			f.Residuals[i] = r
+			f.RSS += r * r
+			tss += (ys[g][i] - ybar[g]) * (ys[g][i] - ybar[g])
+		}
+		f.R2 = 1 - f.RSS/tss
+		p.RSS += f.RSS
+		// Centred on x̄_g, α_g + β·x̄_g = ȳ_g and β are uncorrelated.
+		f.center = xbar[g]
+		f.cov = [3][3]float64{{1 / float64(len(xs[g])), 0}, {0, 1 / sxx}}
+		p.Groups[g] = f
+	}
+	p.RMSE, p.Variance = math.NaN(), math.NaN()
+	if p.DF > 0 {
+		p.RMSE = math.Sqrt(p.RSS / float64(p.DF))
+		p.Variance = p.RSS / float64(p.DF)
+	}
+	if o != nil && o.MinVariance > 0 && !(p.Variance >= o.MinVariance) {
+		p.Variance = o.MinVariance
+	}
+	p.SlopeSE = math.Sqrt(p.Variance / sxx)
+	p.AICc = aicc(p.RSS, p.N, len(xs)+1)
+	for g, f := range p.Groups {
+		f.RMSE, f.Variance = p.RMSE, p.Variance
+		f.setSE()
+		f.PRESS = pressFromLeverage(f, xs[g])
+	}
+	return p, nil
+}
+
+// WithIntercept returns the curve y = a + β·x of a new group whose
+// intercept a is known and whose slope is the pooled β. Its uncertainty is
+// β's alone, Var(ŷ) = x²·SE(β)², and new points scatter with the pooled
+// variance. It has no points: N is 0, and R², PRESS and AICc are NaN.
+func (p *PooledFit) WithIntercept(a float64) *Fit {
+	return &Fit{Model: PooledModel, Intercept: a, Slope: p.Slope, Exponent: 1, SlopeSE: p.SlopeSE,
+		DF: p.DF, RMSE: p.RMSE, Variance: p.Variance, R2: math.NaN(), PRESS: math.NaN(), AICc: math.NaN(),
+		k: 2, cov: [3][3]float64{1: {1: 1 / p.sxx}}}
+}
