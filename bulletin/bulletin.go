@@ -3,6 +3,9 @@
 // its packages, and the 予想適用時間 table giving the time one UpdateEXPERT
 // console needs to apply each package to 50, 100, 250 and 500 machines.
 //
+// Parse reads one page, as extracted text in either of its layouts or as
+// saved HTML, in UTF-8, Shift_JIS, EUC-JP or ISO-2022-JP.
+//
 // It also converts Japanese durations both ways: ParseDuration reads
 // "1時間28分" as 88 minutes and FormatDuration writes 212 minutes as
 // "3時間32分".
@@ -11,6 +14,7 @@ package bulletin
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Severity is the bulletin's severity level as HotFix Alert selects it: 1
@@ -116,4 +120,20 @@ type Timing struct {
 type Point struct {
 	Hosts   int // fleet size from the table header, machines
 	Minutes int // published time, whole minutes
+}
+
+// HasTimings reports whether the page had a 予想適用時間 table with at least
+// one row. A page without one still gives the bulletin's metadata.
+func (b *Bulletin) HasTimings() bool { return len(b.Timings) > 0 }
+
+// Package returns the package whose file name is file, compared without
+// regard to case (the pages write .EXE and .exe alike), and whether there
+// is one.
+func (b *Bulletin) Package(file string) (Package, bool) {
+	for _, p := range b.Packages {
+		if strings.EqualFold(p.File, file) {
+			return p, true
+		}
+	}
+	return Package{}, false
 }

@@ -89,27 +89,49 @@ func Default() *Catalog {
 // to start their own from it.
 func DefaultCSV() []byte { return bytes.Clone(defaultCSV) }
 
-// LoadCatalog reads the catalog file at path. Errors about its content are
-// *CatalogError values that name the file and line; errors opening or
-// reading it are the operating system's.
+// LoadCatalog reads the catalog file at path (see ReadCatalog). Errors
+// about its content are *CatalogError values that name the file and line;
+// errors opening or reading it are the operating system's.
 func LoadCatalog(path string) (*Catalog, error) {
+	obs, err := LoadObservations(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := NewCatalog(obs)
+	if err != nil {
+		return nil, err
+	}
+	c.file = path
+	return c, nil
+}
+
+// LoadObservations reads the observations in the catalog file at path
+// (see ReadObservations), such as a site's own measured rollouts. Errors
+// about its content are *CatalogError values that name the file and line;
+// errors opening or reading it are the operating system's.
+func LoadObservations(path string) ([]Observation, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	obs, err := ReadObservations(f)
-	if err == nil {
-		var c *Catalog
-		if c, err = NewCatalog(obs); err == nil {
-			c.file = path
-			return c, nil
-		}
+	if err != nil {
+		return nil, inFile(err, path)
 	}
-	if ce, ok := err.(*CatalogError); ok {
+	for i := range obs {
+		obs[i].File = path
+	}
+	return obs, nil
+}
+
+// inFile names the file in a *CatalogError.
+func inFile(err error, path string) error {
+	var ce *CatalogError
+	if errors.As(err, &ce) && ce.File == "" {
 		ce.File = path
 	}
-	return nil, err
+	return err
 }
 
 // ReadCatalog reads a catalog CSV (see ReadObservations) and builds the

@@ -45,14 +45,27 @@ type Observation struct {
 	Severity     bulletin.Severity // 0 if unknown
 	Reboot       bulletin.Reboot   // "" if unknown
 	Source       Source            // "" if not stated
-	Line         int               // line of the catalog file it was read from; 0 if built in code
+	File         string            // file it was read from, if known
+	Line         int               // line of that file; 0 if built in code
+}
+
+// at names the observation's place for messages: "file:line", "line N" or
+// "".
+func (o *Observation) at() string {
+	switch {
+	case o.File != "" && o.Line > 0:
+		return fmt.Sprintf("%s:%d", o.File, o.Line)
+	case o.Line > 0:
+		return fmt.Sprintf("line %d", o.Line)
+	}
+	return o.File
 }
 
 // check validates o and puts its names in canonical form ("kb899588" →
 // "KB899588"). Errors are *CatalogError values naming o.Line.
 func (o *Observation) check() error {
 	bad := func(col string, val any, err error) error {
-		return &CatalogError{Line: o.Line, Column: col, Value: fmt.Sprint(val), Err: err}
+		return &CatalogError{File: o.File, Line: o.Line, Column: col, Value: fmt.Sprint(val), Err: err}
 	}
 	kb, err := normalizeKB(o.KB)
 	if err != nil {

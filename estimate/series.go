@@ -60,11 +60,11 @@ func (s Series) String() string {
 type entry struct {
 	Series
 	points   []Observation
-	lines    map[string]int // the line each metadata column was first read from
-	curve    *Curve         // the series' own curve; nil when it has none
-	err      error          // why it has none
-	pool     *Pool          // the pool of its console
-	poolItem int            // its group in the pool
+	lines    map[string]*Observation // the row each metadata column was first read from
+	curve    *Curve                  // the series' own curve; nil when it has none
+	err      error                   // why it has none
+	pool     *Pool                   // the pool of its console
+	poolItem int                     // its group in the pool
 }
 
 // key identifies a series.
@@ -98,13 +98,13 @@ func NewCatalog(obs []Observation) (*Catalog, error) {
 				if prev.Minutes != o.Minutes {
 					what = fmt.Sprintf("conflicts with (%v against %v minutes)", o.Minutes, prev.Minutes)
 				}
-				return nil, &CatalogError{Line: o.Line, Err: fmt.Errorf("published row %s line %d for %d hosts", what, prev.Line, o.Hosts)}
+				return nil, &CatalogError{File: o.File, Line: o.Line, Err: fmt.Errorf("published row %s %s for %d hosts", what, prev.at(), o.Hosts)}
 			}
 			published[at] = o
 		}
 		e := index[keyOf(o)]
 		if e == nil {
-			e = &entry{Series: Series{KB: o.KB, Package: o.Package, Platform: o.Platform, Console: o.Console}, lines: map[string]int{}}
+			e = &entry{Series: Series{KB: o.KB, Package: o.Package, Platform: o.Platform, Console: o.Console}, lines: map[string]*Observation{}}
 			index[keyOf(o)] = e
 			c.entries = append(c.entries, e)
 		}
@@ -131,12 +131,12 @@ func (e *entry) merge(o *Observation) error {
 		if empty {
 			return nil
 		}
-		if line, set := e.lines[col]; set && have != got {
-			return &CatalogError{Line: o.Line, Column: col, Value: fmt.Sprint(got),
-				Err: fmt.Errorf("differs from %v on line %d for the same package and platform", have, line)}
+		if first, set := e.lines[col]; set && have != got {
+			return &CatalogError{File: o.File, Line: o.Line, Column: col, Value: fmt.Sprint(got),
+				Err: fmt.Errorf("differs from %v on %s for the same package and platform", have, first.at())}
 		}
 		if _, set := e.lines[col]; !set {
-			e.lines[col] = o.Line
+			e.lines[col] = o
 		}
 		return nil
 	}
@@ -260,16 +260,12 @@ func (c *Catalog) Curve(s Series) (*Curve, error) {
 	return e.curve, nil
 }
 
-// seriesError says which series, and where in which file, err is about.
+// seriesError says which series, and where, err is about.
 func (c *Catalog) seriesError(e *entry, err error) error {
-	where := fmt.Sprintf("line %d", e.points[0].Line)
-	if c.file != "" {
-		where = c.file + " " + where
+	if at := e.points[0].at(); at != "" {
+		return fmt.Errorf("%s (%s): %w", e.Series, at, err)
 	}
-	if e.points[0].Line == 0 {
-		return fmt.Errorf("%s: %w", e.Series, err)
-	}
-	return fmt.Errorf("%s (%s): %w", e.Series, where, err)
+	return fmt.Errorf("%s: %w", e.Series, err)
 }
 
 // UnknownPatchError reports a patch the catalog does not hold.

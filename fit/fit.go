@@ -114,8 +114,9 @@ func (f *Fit) K() int { return f.k }
 // typical error of the curve at a point it was not fitted to.
 func (f *Fit) LOO() float64 { return math.Sqrt(f.PRESS / float64(f.N)) }
 
-// g is the model's transform of x.
-func (f *Fit) g(x float64) float64 {
+// G returns g(x), the model's transform of x: x for the affine models,
+// x^c for the power model.
+func (f *Fit) G(x float64) float64 {
 	if f.Model == PowerModel {
 		return math.Pow(x, f.Exponent)
 	}
@@ -123,7 +124,7 @@ func (f *Fit) g(x float64) float64 {
 }
 
 // At returns the fitted value ŷ = α + β·g(x).
-func (f *Fit) At(x float64) float64 { return f.Intercept + f.Slope*f.g(x) }
+func (f *Fit) At(x float64) float64 { return f.Intercept + f.Slope*f.G(x) }
 
 // Predict returns the fitted value ŷ at x and the standard error of a new
 // observation there,
@@ -133,7 +134,7 @@ func (f *Fit) At(x float64) float64 { return f.Intercept + f.Slope*f.g(x) }
 // where j is the gradient of ŷ in the coefficients at x. The error grows
 // with the distance of x from the data.
 func (f *Fit) Predict(x float64) (y, se float64) {
-	u := f.g(x)
+	u := f.G(x)
 	return f.Intercept + f.Slope*u, math.Sqrt(f.Variance * (1 + f.leverage(x, u)))
 }
 
@@ -327,11 +328,11 @@ func aicc(rss float64, n, k int) float64 {
 // x are large and close together.
 func (f *Fit) covariance(x []float64) error {
 	for _, xi := range x {
-		f.center += f.g(xi) / float64(len(x))
+		f.center += f.G(xi) / float64(len(x))
 	}
 	J := mat.NewDense(len(x), f.k, nil)
 	for i, xi := range x {
-		u := f.g(xi)
+		u := f.G(xi)
 		J.Set(i, 0, 1)
 		J.Set(i, 1, u-f.center)
 		if f.k == 3 {

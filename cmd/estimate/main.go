@@ -5,6 +5,7 @@
 //
 //	estimate --patch KB899588 --hosts 1200
 //	estimate --patch MS05-039 --platform XP --hosts 50,100,250,500 --format csv
+//	estimate --patch KB899588 --platform XP --hosts 1200 --window 2h
 //	estimate --setup 12m --hosts 1000
 //	estimate --patch KB899588 --explain
 //	estimate --list
@@ -21,14 +22,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/estimate"
 	"github.com/spf13/pflag"
-	"golang.org/x/text/width"
 )
 
 // version is the release, set with -ldflags "-X main.version=v1.2.3".
@@ -51,21 +49,31 @@ const defaultConsole = "UpdateEXPERT 6.1"
 
 // options are the parsed flags.
 type options struct {
-	patches  []string
-	platform string
-	hosts    []int
-	hostsRaw []string // the --hosts values as given
-	catalog  string
-	list     bool
-	explain  bool
-	pooled   bool
-	setup    float64 // minutes; < 0 when not given
-	console  string
-	level    float64
-	format   string
-	lang     string
-	version  bool
-	help     bool
+	patches      []string
+	platform     string
+	hostsRaw     []string // the --hosts values as given
+	hosts        []int    // fleet sizes
+	fleet        []group  // a mixed fleet, instead of hosts
+	consolesRaw  []string // the --consoles values as given
+	consoles     []int    // console counts; [1] unless given
+	contention   float64  // σ
+	coherency    float64  // κ
+	window       float64  // minutes; 0 when not given
+	upper        bool     // plan windows on the top of the interval
+	setup        float64  // minutes; < 0 when not given
+	console      string   // console of --setup's pooled rate
+	pooled       bool     // pooled per-host rates
+	level        float64  // confidence level of intervals
+	catalog      string   // --catalog FILE
+	bulletins    []string // --bulletin FILEs
+	observations string   // --observations FILE
+	list         bool     // --list
+	explain      bool     // --explain
+	format       string   // table or csv
+	lang         string   // ja or en
+	version      bool     // --version
+	help         bool     // --help
+	flags        *pflag.FlagSet
 }
 
 const usageHead = `estimate predicts how long UpdateEXPERT consoles take to roll a patch out
@@ -80,7 +88,11 @@ Usage:
 Examples:
   estimate --patch KB899588 --hosts 1200
   estimate --patch ms05-039 --platform xp --hosts 50,100,250,500
-  estimate --patch KB841872,KB937894 --hosts 800 --format csv
+  estimate --patch KB899588 --platform xp --hosts 1200 --window 2h
+  estimate --patch KB899588 --platform xp --hosts 1200 --consoles 1 --window 1h
+  estimate --patch KB899588,KB937894 --platform xp --hosts 800 --consoles 2
+  estimate --patch KB899588 --hosts XP=800,2000=400 --format csv
+  estimate --patch KB899588 --platform xp --hosts 100:1000:300 --consoles 1:4
   estimate --patch KB899588 --hosts 1200 --lang en --level 90%
   estimate --setup 12m --hosts 1000
   estimate --patch KB899588 --platform xp --explain
@@ -90,9 +102,11 @@ Flags:
 `
 
 const usageTail = `
-Commas separate fleet sizes: write 1200, not 1,200.
+Commas separate values: write 1200, not 1,200. Ranges are from:to:step.
 Estimates carry a prediction interval (95% unless --level says otherwise);
-fleets outside the published 50–500 hosts are extrapolated and marked so.
+fleets outside the published 50–500 hosts per console are extrapolated and
+marked so. Several patches form a bundle, and a mixed fleet (XP=800,2000=400)
+a rollout: their parts run one after another on the same consoles.
 Exit status: 0 ok, 2 usage or input error, 1 a file could not be read or written.
 `
 
@@ -100,14 +114,21 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("estimate", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
-	fs.StringArrayVar(&o.patches, "patch", nil, "patch by KB number or bulletin `ID` (KB899588, 899588, MS05-039); repeatable or comma-separated")
+	fs.StringArrayVar(&o.patches, "patch", nil, "patch by KB number or bulletin `ID` (KB899588, 899588, MS05-039); repeatable or comma-separated; several form a bundle")
 	fs.StringVar(&o.platform, "platform", "", "only the platform rows whose name contains `TEXT` (any case)")
-	fs.StringArrayVar(&o.hostsRaw, "hosts", nil, "fleet size in hosts, or a comma-separated `LIST`, 1 to 100000000; repeatable")
+	fs.StringArrayVar(&o.hostsRaw, "hosts", nil, "fleet size in hosts (1 to 100000000): N, a list 50,100,250, a range 100:5000:100, or a mixed fleet XP=800,2000=400; repeatable (`N`)")
+	fs.StringArrayVar(&o.consolesRaw, "consoles", nil, "consoles working in parallel: `N`, a list or a range like --hosts (default 1)")
+	fs.String("contention", "0", "USL contention `σ` between consoles, ≥ 0 (default 0: none)")
+	fs.String("coherency", "0", "USL coherency `κ` between consoles, ≥ 0 (default 0: none)")
+	fs.String("window", "", "maintenance window `DURATION` (2h, 90m, 2時間): how many consoles fit the fleet in it, or with --consoles how many windows, or without --hosts how many hosts fit")
+	fs.BoolVar(&o.upper, "upper", false, "with --window: plan on the top of the prediction interval, not the estimate")
 	fs.String("setup", "", "a patch with no table: this setup `DURATION` (12m, 1h5m, 12分) plus the pooled per-host rate")
 	fs.StringVar(&o.console, "console", defaultConsole, "with --setup: whose pooled per-host rate to use (`TEXT` in the console's name)")
 	fs.BoolVar(&o.pooled, "pooled", false, "use the per-host rate pooled over all patches of the console instead of each patch's own")
 	fs.String("level", "95%", "confidence `LEVEL` of the prediction intervals: 90%, 0.9, 99%")
 	fs.StringVar(&o.catalog, "catalog", "", "use the catalog CSV in `FILE` instead of the embedded one")
+	fs.StringArrayVar(&o.bulletins, "bulletin", nil, "add the timing tables of the HotFix Alert page in `FILE` (text or HTML; UTF-8, Shift_JIS or EUC-JP); repeatable")
+	fs.StringVar(&o.observations, "observations", "", "calibrate to your own observed rollouts in `FILE` (catalog CSV format)")
 	fs.BoolVar(&o.list, "list", false, "list the catalog's patches (or those of --patch) with their fitted setup and per-host rate")
 	fs.BoolVar(&o.explain, "explain", false, "print each curve's fit: coefficients with standard errors, residuals, R², leave-one-out error, model choice")
 	fs.StringVar(&o.format, "format", "table", "output `FORMAT`: table (for people) or csv (for spreadsheets and tools)")
@@ -130,7 +151,7 @@ func writeFlagUsages(out *bytes.Buffer, fs *pflag.FlagSet) {
 		if placeholder != "" {
 			name += " " + placeholder
 		}
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "[]" {
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "[]" && f.DefValue != "0" {
 			usage += " (default " + f.DefValue + ")"
 		}
 		names = append(names, name)
@@ -153,6 +174,16 @@ func (e ioError) Error() string { return e.err.Error() }
 func (e ioError) Unwrap() error { return e.err }
 
 func usagef(format string, a ...any) error { return fmt.Errorf(format, a...) }
+
+// inputError classifies an error reading the file a flag names: the
+// system's failures are I/O errors, the rest are input errors.
+func inputError(flag string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return ioError{fmt.Errorf("--%s: %w", flag, err)}
+	}
+	return fmt.Errorf("--%s: %w", flag, err)
+}
 
 // run is the whole command: it parses args, writes the answer to stdout
 // and any error, as one line, to stderr, and returns the exit status.
@@ -178,6 +209,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 func runErr(args []string, out *bytes.Buffer) error {
 	var o options
 	fs := newFlagSet(&o)
+	o.flags = fs
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v (see estimate --help)", err)
 	}
@@ -191,97 +223,131 @@ func runErr(args []string, out *bytes.Buffer) error {
 		fmt.Fprintf(out, "estimate (patchtime) %s\n", version)
 		return nil
 	}
-	if err := o.check(fs); err != nil {
+	if err := o.check(); err != nil {
 		return err
 	}
-	cat, err := loadCatalog(fs, o.catalog)
+	cat, err := o.loadCatalog()
 	if err != nil {
 		return err
 	}
 	if o.list {
 		return writeList(out, cat, o)
 	}
-	curves, err := o.curves(cat)
+	var cal *estimate.Calibration
+	if o.observations != "" {
+		if cal, err = calibrate(cat, o.observations); err != nil {
+			return err
+		}
+		if !o.flags.Changed("contention") && !o.flags.Changed("coherency") {
+			s := cal.Scenario(estimate.Scenario{})
+			o.contention, o.coherency = s.Contention, s.Coherency
+		}
+	}
+	q, err := o.resolve(cat, cal)
 	if err != nil {
 		return err
 	}
 	if o.explain {
-		writeExplain(out, curves, o)
-		if len(o.hosts) == 0 {
+		writeExplain(out, q.curves, cal, o)
+		if len(o.hosts) == 0 && len(o.fleet) == 0 && o.window == 0 {
 			return nil
 		}
 		out.WriteByte('\n')
 	}
-	var results []result
-	for _, c := range curves {
-		for _, h := range o.hosts {
-			e, err := c.Estimate(estimate.Scenario{Hosts: h})
-			if err != nil {
-				return err
-			}
-			results = append(results, result{c, e})
-		}
+	results, answers, err := q.answer(o)
+	if err != nil {
+		return err
 	}
 	if o.format == "csv" {
 		w := estimate.NewCSVWriter(out)
 		for _, r := range results {
-			w.Write(estimate.NewRow(r.curve, r.est))
+			if r.curve != nil {
+				w.Write(estimate.NewRow(r.curve, r.est))
+			}
 		}
 		return w.Flush()
 	}
+	if len(results) > maxTableRows {
+		return usagef("%d rows are too many for a table (at most %d); use --format csv", len(results), maxTableRows)
+	}
+	if cal != nil {
+		writeCalibration(out, cal, o.observations, o.lang)
+	}
 	writeTable(out, results, o)
+	for _, a := range answers {
+		out.WriteString(sentence(a, o) + "\n")
+	}
 	return nil
 }
 
-// result is one estimate of one curve.
-type result struct {
-	curve *estimate.Curve
-	est   estimate.Estimate
+// loadCatalog reads --catalog (or takes the embedded catalog) and adds the
+// tables of every --bulletin page.
+func (o *options) loadCatalog() (*estimate.Catalog, error) {
+	cat := estimate.Default()
+	if o.flags.Changed("catalog") {
+		var err error
+		if cat, err = estimate.LoadCatalog(o.catalog); err != nil {
+			return nil, inputError("catalog", err)
+		}
+	}
+	var obs []estimate.Observation
+	for _, path := range o.bulletins {
+		b, err := readBulletin(path)
+		if err != nil {
+			return nil, err
+		}
+		obs = append(obs, estimate.FromBulletin(b, path)...)
+	}
+	if len(obs) == 0 {
+		return cat, nil
+	}
+	cat, err := cat.With(obs)
+	if err != nil {
+		return nil, usagef("--bulletin: %w", err)
+	}
+	return cat, nil
 }
 
-// curves resolves the patches, or the setup time, to curves at the asked
-// level, each curve once.
-func (o *options) curves(cat *estimate.Catalog) ([]*estimate.Curve, error) {
-	var curves []*estimate.Curve
-	if o.setup >= 0 {
-		pool, err := cat.Pool(o.console)
-		if err != nil {
-			return nil, usagef("--console: %w", err)
-		}
-		c, err := pool.WithSetup(o.setup)
-		if err != nil {
-			return nil, usagef("--setup: %w", err)
-		}
-		curves = append(curves, c)
+// readBulletin parses one --bulletin page.
+func readBulletin(path string) (*bulletin.Bulletin, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, inputError("bulletin", err)
 	}
-	seen := map[estimate.Series]bool{}
-	for _, p := range o.patches {
-		get := cat.Curves
-		if o.pooled {
-			get = cat.PooledCurves
-		}
-		cs, err := get(p, o.platform)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
-			if !seen[c.Series()] {
-				seen[c.Series()] = true
-				curves = append(curves, c)
-			}
-		}
+	defer f.Close()
+	b, err := bulletin.Parse(f)
+	var pe *bulletin.ParseError
+	switch {
+	case errors.As(err, &pe):
+		return nil, usagef("--bulletin: %s:%d: %v", path, pe.Line, pe.Err)
+	case err != nil:
+		return nil, inputError("bulletin", fmt.Errorf("%s: %w", path, err))
+	case !b.HasTimings():
+		return nil, usagef("--bulletin: %s: %s has no 予想適用時間 table, so nothing to estimate from", path, b.ID)
 	}
-	for i, c := range curves {
-		var err error
-		if curves[i], err = c.WithLevel(o.level); err != nil {
-			return nil, err
-		}
+	return b, nil
+}
+
+// calibrate fits the --observations file against the catalog.
+func calibrate(cat *estimate.Catalog, path string) (*estimate.Calibration, error) {
+	obs, err := estimate.LoadObservations(path)
+	if err != nil {
+		return nil, inputError("observations", err)
 	}
-	return curves, nil
+	cal, err := cat.Calibrate(obs)
+	var ce *estimate.CatalogError
+	switch {
+	case errors.As(err, &ce):
+		return nil, usagef("--observations: %w", err)
+	case err != nil:
+		return nil, usagef("--observations: %s: %w", path, err)
+	}
+	return cal, nil
 }
 
 // check validates the flags that need no catalog.
-func (o *options) check(fs *pflag.FlagSet) error {
+func (o *options) check() error {
+	fs := o.flags
 	// A flag given no value swallows the next flag as its value.
 	var swallowed error
 	fs.Visit(func(f *pflag.Flag) {
@@ -307,8 +373,18 @@ func (o *options) check(fs *pflag.FlagSet) error {
 	default:
 		return usagef("--lang %q: want ja or en", o.lang)
 	}
-	if fs.Changed("catalog") && strings.TrimSpace(o.catalog) == "" {
-		return usagef("--catalog \"\": empty file name")
+	for _, f := range []struct {
+		name  string
+		value string
+	}{{"catalog", o.catalog}, {"observations", o.observations}} {
+		if fs.Changed(f.name) && strings.TrimSpace(f.value) == "" {
+			return usagef("--%s \"\": empty file name", f.name)
+		}
+	}
+	for _, b := range o.bulletins {
+		if strings.TrimSpace(b) == "" {
+			return usagef("--bulletin \"\": empty file name")
+		}
 	}
 	var err error
 	if o.patches, err = splitPatches(o.patches); err != nil {
@@ -317,34 +393,92 @@ func (o *options) check(fs *pflag.FlagSet) error {
 	if o.level, err = parseLevel(fs.Lookup("level").Value.String()); err != nil {
 		return err
 	}
+	if o.contention, err = parseCoefficient("contention", fs.Lookup("contention").Value.String()); err != nil {
+		return err
+	}
+	if o.coherency, err = parseCoefficient("coherency", fs.Lookup("coherency").Value.String()); err != nil {
+		return err
+	}
 	o.setup = -1
 	if fs.Changed("setup") {
-		if o.setup, err = parseSetup(fs.Lookup("setup").Value.String()); err != nil {
+		if o.setup, err = parseMinutes("setup", fs.Lookup("setup").Value.String(), false); err != nil {
 			return err
 		}
 	} else if fs.Changed("console") {
 		return usagef("--console goes with --setup")
 	}
+	if fs.Changed("window") {
+		if o.window, err = parseMinutes("window", fs.Lookup("window").Value.String(), true); err != nil {
+			return err
+		}
+	} else if o.upper {
+		return usagef("--upper goes with --window")
+	}
+	if err := o.checkCounts(); err != nil {
+		return err
+	}
+	return o.checkCombination()
+}
+
+// checkCounts reads --hosts and --consoles.
+func (o *options) checkCounts() error {
 	for _, h := range o.hostsRaw {
-		list, err := parseHosts(h)
+		if strings.Contains(h, "=") {
+			fleet, err := parseFleet(h, estimate.MaxHosts)
+			if err != nil {
+				return err
+			}
+			o.fleet = append(o.fleet, fleet...)
+			continue
+		}
+		list, err := parseCounts("hosts", h, estimate.MaxHosts)
 		if err != nil {
 			return err
 		}
 		o.hosts = append(o.hosts, list...)
 	}
+	for _, c := range o.consolesRaw {
+		list, err := parseCounts("consoles", c, estimate.MaxConsoles)
+		if err != nil {
+			return err
+		}
+		o.consoles = append(o.consoles, list...)
+	}
+	if len(o.consoles) == 0 {
+		o.consoles = []int{1}
+	}
+	if len(o.fleet) > 0 && len(o.hosts) > 0 {
+		return usagef("--hosts: give either fleet sizes or a mixed fleet (XP=800,2000=400), not both")
+	}
+	if len(o.fleet) > 0 && o.flags.Changed("platform") {
+		return usagef("--platform and a mixed fleet both pick platforms; drop --platform")
+	}
+	if n := len(o.hosts) * len(o.consoles); n > maxRows {
+		return usagef("--hosts and --consoles ask for %d rows per curve; at most %d rows are made", n, maxRows)
+	}
+	return nil
+}
+
+// checkCombination refuses flags that do not go together.
+func (o *options) checkCombination() error {
+	given := len(o.hosts) > 0 || len(o.fleet) > 0
 	switch {
 	case o.list:
-		if len(o.hosts) > 0 || o.explain || o.setup >= 0 || o.pooled {
-			return usagef("--list takes no --hosts, --explain, --setup or --pooled")
+		if given || o.explain || o.setup >= 0 || o.pooled || o.window > 0 || o.observations != "" || len(o.consolesRaw) > 0 {
+			return usagef("--list takes only --patch, --platform, --catalog, --bulletin, --format and --lang")
 		}
 	case o.explain && o.format != "table":
 		return usagef("--explain writes text; drop --format %s", o.format)
 	case len(o.patches) == 0 && o.setup < 0:
 		return usagef("no --patch given; try estimate --patch KB899588 --hosts 1200, or estimate --list")
-	case o.setup >= 0 && (len(o.patches) > 0 || o.pooled || fs.Changed("platform")):
-		return usagef("--setup is for a patch with no table; it takes no --patch, --platform or --pooled")
-	case len(o.hosts) == 0 && !o.explain:
+	case o.setup >= 0 && (len(o.patches) > 0 || o.pooled || o.flags.Changed("platform") || len(o.fleet) > 0):
+		return usagef("--setup is for a patch with no table; it takes no --patch, --platform, --pooled or mixed fleet")
+	case !given && !o.explain && o.window == 0:
 		return usagef("no --hosts given; say how many machines, e.g. --hosts 1200")
+	case o.window > 0 && len(o.consoles) > 1:
+		return usagef("--window answers for one console count; give a single --consoles")
+	case o.window > 0 && given && len(o.consolesRaw) == 0 && len(o.hosts) > 1 && len(o.patches) > 1:
+		return usagef("--window with a bundle answers for one fleet size; give a single --hosts")
 	}
 	return nil
 }
@@ -362,73 +496,4 @@ func splitPatches(values []string) ([]string, error) {
 		}
 	}
 	return patches, nil
-}
-
-// parseHosts reads "1200" or "50,100,250,500"; full-width digits are
-// folded.
-func parseHosts(text string) ([]int, error) {
-	var hosts []int
-	for _, f := range strings.Split(width.Fold.String(text), ",") {
-		f = strings.TrimSpace(f)
-		n, err := strconv.Atoi(f)
-		switch {
-		case f == "":
-			return nil, usagef("--hosts %q: empty item; want a whole number such as 1200, or a list 50,100,250", text)
-		case errors.Is(err, strconv.ErrRange) && strings.HasPrefix(f, "-"):
-			return nil, usagef("--hosts %q: %s hosts; want at least 1", text, f)
-		case errors.Is(err, strconv.ErrRange):
-			return nil, usagef("--hosts %q: %s is above the maximum of %d hosts", text, f, estimate.MaxHosts)
-		case err != nil:
-			return nil, usagef("--hosts %q: %q is not a whole number of hosts", text, f)
-		case len(hosts) > 0 && len(f) == 3 && f[0] == '0':
-			return nil, usagef("--hosts %q: commas separate fleet sizes; write 1200, not 1,200", text)
-		case n < 1:
-			return nil, usagef("--hosts %q: %d hosts; want at least 1", text, n)
-		case n > estimate.MaxHosts:
-			return nil, usagef("--hosts %q: %d is above the maximum of %d hosts", text, n, estimate.MaxHosts)
-		}
-		hosts = append(hosts, n)
-	}
-	return hosts, nil
-}
-
-// parseLevel reads a confidence level: "95%", "95" or "0.95".
-func parseLevel(text string) (float64, error) {
-	s := strings.TrimSpace(text)
-	pct := strings.HasSuffix(s, "%")
-	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
-	if err == nil && (pct || v > 1) {
-		v /= 100
-	}
-	if err != nil || !(v > 0 && v < 1) {
-		return 0, usagef("--level %q: want a level between 0 and 100%%, e.g. 95%% or 0.9", text)
-	}
-	return v, nil
-}
-
-// parseSetup reads a setup time: Go's form ("12m", "1h5m") or Japanese
-// ("12分", "1時間5分").
-func parseSetup(text string) (float64, error) {
-	if d, err := time.ParseDuration(strings.TrimSpace(text)); err == nil && d >= 0 {
-		return d.Minutes(), nil
-	}
-	if d, err := bulletin.ParseDuration(text); err == nil {
-		return d.Minutes(), nil
-	}
-	return 0, usagef("--setup %q: want a duration such as 12m, 1h5m or 12分", text)
-}
-
-func loadCatalog(flags *pflag.FlagSet, path string) (*estimate.Catalog, error) {
-	if !flags.Changed("catalog") {
-		return estimate.Default(), nil
-	}
-	c, err := estimate.LoadCatalog(path)
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return nil, ioError{fmt.Errorf("--catalog: %w", err)}
-	}
-	if err != nil {
-		return nil, usagef("--catalog: %w", err)
-	}
-	return c, nil
 }

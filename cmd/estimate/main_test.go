@@ -37,7 +37,20 @@ func TestGolden(t *testing.T) {
 	}{
 		{"kb899588-1200", []string{"--patch", "KB899588", "--hosts", "1200"}},
 		{"kb899588-1200-en", []string{"--patch", "KB899588", "--hosts", "1200", "--lang", "en"}},
-		{"bundle-csv", []string{"--patch", "KB841872,ms07-065", "--hosts", "50,1200", "--format", "csv"}},
+		{"bundle-csv", []string{"--patch", "KB841872,ms07-065", "--platform", "2000", "--hosts", "50,1200", "--format", "csv"}},
+		{"bundle", []string{"--patch", "KB899588,KB937894", "--platform", "xp", "--hosts", "800", "--consoles", "2"}},
+		{"mixed-fleet", []string{"--patch", "KB899588", "--hosts", "XP=800,2000=400", "--lang", "en"}},
+		{"window-consoles", []string{"--patch", "KB899588", "--platform", "xp", "--hosts", "1200", "--window", "2h"}},
+		{"window-windows", []string{"--patch", "KB899588", "--platform", "xp", "--hosts", "1200", "--consoles", "1", "--window", "1h", "--lang", "en"}},
+		{"window-hosts", []string{"--patch", "KB899588", "--platform", "xp", "--window", "2時間", "--consoles", "2"}},
+		{"window-miss", []string{"--patch", "KB899588", "--platform", "xp", "--hosts", "5000", "--window", "1h", "--coherency", "0.01", "--lang", "en"}},
+		{"window-upper", []string{"--patch", "KB899588,KB937894", "--platform", "xp", "--hosts", "800", "--window", "2h30m", "--upper", "--lang", "en"}},
+		{"bulletin", []string{"--bulletin", "../../testdata/bulletins/plain.txt", "--patch", "MS06-031", "--hosts", "1000"}},
+		{"bulletin-only-list", []string{"--catalog", filepath.Join(catalogDir, "header-only.csv"), "--bulletin", "../../testdata/bulletins/page.html", "--bulletin", "../../testdata/bulletins/cells.txt", "--list", "--lang", "en"}},
+		{"bulletin-sjis-csv", []string{"--bulletin", "../../testdata/bulletins/plain-sjis.txt", "--patch", "KB914321", "--hosts", "50,100,250,500", "--format", "csv"}},
+		{"observations", []string{"--observations", "../../testdata/observations/site.csv", "--patch", "KB899588", "--platform", "xp", "--hosts", "2000", "--consoles", "1,4", "--lang", "en"}},
+		{"observations-explain", []string{"--observations", "../../testdata/observations/site.csv", "--patch", "KB899588", "--platform", "xp", "--explain"}},
+		{"sweep-csv", []string{"--patch", "KB899588", "--platform", "xp", "--hosts", "100:1000:300", "--consoles", "1:3", "--contention", "0.05", "--format", "csv"}},
 		{"platform", []string{"--patch", "899588", "--platform", "xp", "--hosts", "50,100,250,500,1000"}},
 		{"list", []string{"--list"}},
 		{"list-en", []string{"--list", "--lang", "en"}},
@@ -158,7 +171,35 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--lang", "fr"}, `--lang "fr": want ja or en`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "extra"}, `unexpected argument "extra"`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--platform", "Vista"}, `no platform of KB899588 contains "Vista"`},
-		{[]string{"--list", "--hosts", "5"}, `--list takes no --hosts`},
+		{[]string{"--list", "--hosts", "5"}, `--list takes only --patch`},
+		{[]string{"--patch", "KB841872,KB937894", "--hosts", "800"}, `a bundle takes one platform row per patch, and KB841872 has 3`},
+		{[]string{"--patch", "KB899588,KB937894", "--platform", "xp", "--window", "2h"}, `a bundle needs --hosts`},
+		{[]string{"--patch", "KB899588", "--hosts", "XP=800,Windows=400"}, `"Windows" matches 3 platform rows of KB899588`},
+		{[]string{"--patch", "KB899588", "--hosts", "XP=800", "--platform", "xp"}, `drop --platform`},
+		{[]string{"--patch", "KB899588", "--hosts", "XP=800,400"}, `"400" is not PLATFORM=HOSTS`},
+		{[]string{"--patch", "KB899588", "--hosts", "800,XP=3"}, `"800" is not PLATFORM=HOSTS`},
+		{[]string{"--patch", "KB899588", "--hosts", "100:50"}, `runs backwards`},
+		{[]string{"--patch", "KB899588", "--hosts", "1:100000000:1"}, `at most 10000000 rows`},
+		{[]string{"--patch", "KB899588", "--hosts", "1:2:3:4"}, `too many colons`},
+		{[]string{"--patch", "KB899588", "--hosts", "1:x"}, `"x" is not a whole number of hosts`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--consoles", "0"}, `--consoles "0": 0 consoles; want at least 1`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--consoles", "100001"}, `above the maximum of 100000 consoles`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--contention", "-0.1"}, `--contention "-0.1"`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--coherency", "NaN"}, `--coherency "NaN"`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--window", "0m"}, `--window "0m": want a duration greater than 0`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--window", "soon"}, `--window "soon"`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--upper"}, `--upper goes with --window`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--window", "1h", "--consoles", "1,2"}, `give a single --consoles`},
+		{[]string{"--patch", "KB899588", "--hosts", "1:20000", "--consoles", "1:1000"}, `at most 10000000 rows`},
+		{[]string{"--patch", "KB899588", "--hosts", "1:20000"}, `too many for a table`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--observations", ""}, `--observations "": empty file name`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--bulletin", ""}, `--bulletin "": empty file name`},
+		{[]string{"--list", "--bulletin", "../../testdata/bulletins/bad-cell.txt"}, `bad-cell.txt:16: 予想適用時間: cell "1時間xx分" is not a duration`},
+		{[]string{"--list", "--bulletin", "../../testdata/bulletins/no-timing.txt"}, `no-timing.txt: MS06-058 has no 予想適用時間 table`},
+		{[]string{"--list", "--bulletin", "../../testdata/bulletins/junk.bin"}, `junk.bin: not a HotFix Alert page`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--observations", "../../testdata/observations/two-rows.csv"}, `at least 3 observed rollouts, the observations have 2`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--observations", "../../testdata/observations/unknown-kb.csv"}, `unknown-kb.csv:3: unknown patch "KB123456"`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--observations", filepath.Join(catalogDir, "bad-hosts.csv")}, `bad-hosts.csv:3: hosts "four hundred"`},
 		{[]string{"--list", "--patch", "KB899588", "--platform", "vista"}, `no platform of KB899588 contains "vista"`},
 		{[]string{"--list", "--catalog", ""}, `--catalog "": empty file name`},
 		{[]string{"--hosts", "--patch", "KB899588"}, `--hosts needs a value (it got "--patch")`},
@@ -223,8 +264,14 @@ func TestVersion(t *testing.T) {
 // TestUnreadableFileExits1: a file the system cannot read is an I/O
 // failure, exit status 1, with one line naming it.
 func TestUnreadableFileExits1(t *testing.T) {
-	for _, path := range []string{"no-such-file.csv", catalogDir} {
-		code, out, errOut := runCLI("--catalog", path, "--list")
+	for _, args := range [][]string{
+		{"--catalog", "no-such-file.csv", "--list"},
+		{"--catalog", catalogDir, "--list"},
+		{"--bulletin", "no-such-page.html", "--list"},
+		{"--observations", "no-such-file.csv", "--patch", "KB899588", "--hosts", "1"},
+	} {
+		path := args[1]
+		code, out, errOut := runCLI(args...)
 		if code != 1 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, path) {
 			t.Errorf("--catalog %s: exit %d, stdout %q, stderr %q; want 1, nothing, one line naming it", path, code, out, errOut)
 		}
@@ -250,7 +297,8 @@ func TestOutputFailureExits1(t *testing.T) {
 // README and compares its output (or, for "estimate: ..." lines, the error)
 // with what the README shows.
 func TestREADMEExamples(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	t.Chdir("../..") // the README's paths are from the repository root
+	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,23 +17,24 @@ import (
 
 // labels are the words of table output in one language.
 type labels struct {
-	patch, bulletin, platform, console, hosts, estimate, interval, note string
-	extrapolated                                                        string // note, with the data range
-	unbounded                                                           string // the top of an interval the data cannot bound
-	setupCurve                                                          string // platform cell of a --setup curve, with the setup
-	severity, reboot, pkgBytes, setup, perHost, points                  string
-	severities                                                          []string
-	reboots                                                             map[bulletin.Reboot]string
-	noCurve                                                             string
+	patch, bulletin, platform, console, hosts, consoles, estimate, interval, note string
+	extrapolated                                                                  string // note, with the data range
+	unbounded                                                                     string // the top of an interval the data cannot bound
+	setupCurve                                                                    string // platform cell of a --setup curve, with the setup
+	total                                                                         string // patch cell of a rollout's total
+	severity, reboot, pkgBytes, setup, perHost, points                            string
+	severities                                                                    []string
+	reboots                                                                       map[bulletin.Reboot]string
+	noCurve                                                                       string
 }
 
 var tableLabels = map[string]labels{
 	"ja": {
 		patch: "パッチ", bulletin: "公開番号", platform: "プラットフォーム", console: "コンソール",
-		hosts: "台数", estimate: "予想適用時間", interval: "%g%%予測区間", note: "備考",
+		hosts: "台数", consoles: "コンソール数", estimate: "予想適用時間", interval: "%g%%予測区間", note: "備考",
 		extrapolated: "外挿 (データは%d〜%d台)", unbounded: "上限なし",
-		setupCurve: "準備時間%s + 共通の1台あたり時間",
-		severity:   "深刻度", reboot: "再起動", pkgBytes: "サイズ(バイト)", setup: "準備時間",
+		setupCurve: "準備時間%s + 共通の1台あたり時間", total: "合計",
+		severity: "深刻度", reboot: "再起動", pkgBytes: "サイズ(バイト)", setup: "準備時間",
 		perHost: "1台あたり", points: "点数",
 		severities: []string{"", "1(緊急)", "2(重要)", "3(警告)", "4(注意)"},
 		reboots: map[bulletin.Reboot]string{bulletin.RebootRequired: "必要",
@@ -42,10 +43,10 @@ var tableLabels = map[string]labels{
 	},
 	"en": {
 		patch: "patch", bulletin: "bulletin", platform: "platform", console: "console",
-		hosts: "hosts", estimate: "estimate", interval: "%g%% interval", note: "note",
+		hosts: "hosts", consoles: "consoles", estimate: "estimate", interval: "%g%% interval", note: "note",
 		extrapolated: "extrapolated (data: %d–%d hosts)", unbounded: "unbounded",
-		setupCurve: "setup %s + pooled per-host rate",
-		severity:   "severity", reboot: "reboot", pkgBytes: "bytes", setup: "setup",
+		setupCurve: "setup %s + pooled per-host rate", total: "total",
+		severity: "severity", reboot: "reboot", pkgBytes: "bytes", setup: "setup",
 		perHost: "per host", points: "points",
 		severities: []string{"", "1 (critical)", "2 (important)", "3 (moderate)", "4 (low)"},
 		reboots: map[bulletin.Reboot]string{bulletin.RebootRequired: "required",
@@ -54,27 +55,101 @@ var tableLabels = map[string]labels{
 	},
 }
 
-// writeTable writes estimates for people.
+// writeTable writes estimates for people; a result with no curve is the
+// total of the rollout above it.
 func writeTable(out *bytes.Buffer, results []result, o options) {
 	l := tableLabels[o.lang]
 	interval := fmt.Sprintf(l.interval, 100*o.level)
-	t := table{header: []string{l.patch, l.bulletin, l.platform, l.console, l.hosts, l.estimate, interval, l.note},
-		right: []bool{4: true}}
+	t := table{header: []string{l.patch, l.bulletin, l.platform, l.console, l.hosts, l.consoles, l.estimate, interval, l.note},
+		right: []bool{4: true, 5: true}}
 	for _, r := range results {
-		s := r.curve.Series()
-		note := ""
-		if r.est.Extrapolated {
-			lo, hi := r.curve.DataRange()
-			note = fmt.Sprintf(l.extrapolated, lo, hi)
+		var patch, bul, platform, console, note string
+		if r.curve == nil {
+			patch = l.total
+		} else {
+			s := r.curve.Series()
+			patch, bul, platform, console = orDash(s.KB), orDash(s.Bulletin), s.Platform, s.Console
+			if s.KB == "" {
+				platform = fmt.Sprintf(l.setupCurve, duration(r.curve.Setup(), o.lang, false))
+			}
+			if r.est.Extrapolated {
+				lo, hi := r.curve.DataRange()
+				note = fmt.Sprintf(l.extrapolated, lo, hi)
+			}
 		}
-		patch, platform := orDash(s.KB), s.Platform
-		if s.KB == "" {
-			platform = fmt.Sprintf(l.setupCurve, duration(r.curve.Setup(), o.lang, false))
-		}
-		t.add(patch, orDash(s.Bulletin), platform, s.Console, strconv.Itoa(r.est.Hosts),
+		t.add(patch, bul, platform, console, strconv.Itoa(r.est.Hosts), strconv.Itoa(r.est.Consoles),
 			duration(r.est.Minutes, o.lang, true), span(r.est.Low, r.est.High, o.lang), note)
 	}
 	t.write(out)
+}
+
+// sentence answers a --window question in words.
+func sentence(a answer, o options) string {
+	ja := o.lang == "ja"
+	win := duration(a.window.Minutes, o.lang, false)
+	// took is the time that was held against the window.
+	took := func(minutes, high float64) string {
+		switch {
+		case a.window.Upper && ja:
+			return "予測区間の上限" + duration(high, o.lang, false)
+		case a.window.Upper:
+			return duration(high, o.lang, false) + " at the top of the interval"
+		case ja:
+			return "予想" + duration(minutes, o.lang, false)
+		}
+		return "estimate " + duration(minutes, o.lang, false)
+	}
+	plan := took(a.plan.Minutes, a.plan.High)
+	switch {
+	case a.kind == hostsFor && a.miss != nil:
+		if ja {
+			return fmt.Sprintf("%s: 1台だけでも%sの時間帯に収まりません (%s)。", a.curve.Series(), win, plan)
+		}
+		return fmt.Sprintf("%s: even one host does not fit a %s window (%s).", a.curve.Series(), win, plan)
+	case a.kind == hostsFor:
+		if ja {
+			return fmt.Sprintf("%s: コンソール%d台で%sに収まるのは最大%d台です (%s)。", a.curve.Series(), a.est.Consoles, win, a.hosts, took(a.est.Minutes, a.est.High))
+		}
+		return fmt.Sprintf("%s: at most %d hosts fit a %s window with %d console(s) (%s).", a.curve.Series(), a.hosts, win, a.est.Consoles, took(a.est.Minutes, a.est.High))
+	case a.kind == consolesFor && a.miss != nil:
+		if ja {
+			return fmt.Sprintf("%d台は%sの時間帯に収まりません。最短はコンソール%d台です (%s)。", a.hosts, win, a.plan.Consoles, plan)
+		}
+		return fmt.Sprintf("%d hosts do not fit a %s window; the best is %d consoles (%s).", a.hosts, win, a.plan.Consoles, plan)
+	case a.kind == consolesFor:
+		if ja {
+			return fmt.Sprintf("%d台を%sに収めるにはコンソールが%d台必要です (%s)。", a.hosts, win, a.plan.Consoles, plan)
+		}
+		return fmt.Sprintf("%d hosts fit a %s window with %d console(s) (%s).", a.hosts, win, a.plan.Consoles, plan)
+	case a.miss != nil:
+		if ja {
+			return fmt.Sprintf("コンソール%d台では1回1台にしても%sの時間帯に収まりません (%s)。", a.plan.Consoles, win, plan)
+		}
+		return fmt.Sprintf("With %d console(s) even one host per window does not fit a %s window (%s).", a.plan.Consoles, win, plan)
+	default:
+		per := (a.hosts + a.plan.Windows - 1) / a.plan.Windows
+		if ja {
+			return fmt.Sprintf("コンソール%d台では、%d台を%d回の時間帯に分ければ%sに収まります (1回%d台まで、%s)。", a.plan.Consoles, a.hosts, a.plan.Windows, win, per, plan)
+		}
+		return fmt.Sprintf("With %d console(s), %d hosts need %d windows of %s (up to %d hosts each, %s).", a.plan.Consoles, a.hosts, a.plan.Windows, win, per, plan)
+	}
+}
+
+// writeCalibration says what --observations changed.
+func writeCalibration(out *bytes.Buffer, cal *estimate.Calibration, path, lang string) {
+	if lang == "ja" {
+		fmt.Fprintf(out, "%s の%d件の実測で補正: 1台あたり時間 ×%.3f (±%.3f)、準備時間 %+.2f分 (±%.2f)", path, cal.N, cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
+		if cal.Scaling {
+			fmt.Fprintf(out, "、σ = %.4g (±%.2g)、κ = %.4g (±%.2g)", cal.Contention, cal.ContentionSE, cal.Coherency, cal.CoherencySE)
+		}
+		out.WriteString("\n")
+		return
+	}
+	fmt.Fprintf(out, "calibrated to %d observed rollouts in %s: per-host time ×%.3f (±%.3f), setup %+.2f min (±%.2f)", cal.N, path, cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
+	if cal.Scaling {
+		fmt.Fprintf(out, ", σ = %.4g (±%.2g), κ = %.4g (±%.2g)", cal.Contention, cal.ContentionSE, cal.Coherency, cal.CoherencySE)
+	}
+	out.WriteString("\n")
 }
 
 func orDash(s string) string {
@@ -199,8 +274,13 @@ func blankZero(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-// writeExplain writes each curve's fit in the manner of R's summary(lm).
-func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, o options) {
+// writeExplain writes each curve's fit in the manner of R's summary(lm),
+// after the calibration if there is one.
+func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, cal *estimate.Calibration, o options) {
+	if cal != nil {
+		writeCalibration(out, cal, o.observations, "en")
+		fmt.Fprintf(out, "calibration: %d observations, residual standard error %s min on %d degrees of freedom\n\n", cal.N, num(cal.RMSE), cal.DF)
+	}
 	for i, c := range curves {
 		if i > 0 {
 			out.WriteByte('\n')
@@ -216,6 +296,8 @@ func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, o options) {
 		switch {
 		case s.KB == "":
 			fmt.Fprintf(out, "model: minutes = setup + perHost × hosts, setup given, perHost pooled over the console's series\n")
+		case cal != nil:
+			fmt.Fprintf(out, "model: %s, calibrated: minutes = (setup + offset) + speed × perHost × hosts\n", f.Model)
 		case f.Model == fit.PowerModel:
 			fmt.Fprintf(out, "model: power, minutes = setup + rate × hosts^c, %d points\n", f.N)
 		case f.Model == fit.PooledModel:
@@ -233,7 +315,7 @@ func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, o options) {
 			coef.add(names[k.Name], num(k.Value), num(k.SE), fmt.Sprintf("%.2f", k.T), pValue(k.P))
 		}
 		coef.write(out)
-		if points := c.Points(); len(points) > 0 {
+		if points := c.Points(); len(points) > 0 && len(points) == len(f.Residuals) {
 			out.WriteString("residuals:\n")
 			res := table{header: []string{"  hosts", "consoles", "minutes", "fitted", "residual"}, right: []bool{true, true, true, true, true}}
 			for j, p := range points {
@@ -242,9 +324,11 @@ func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, o options) {
 			}
 			res.write(out)
 		}
-		fmt.Fprintf(out, "residual standard error: %s min on %d degrees of freedom\n", num(f.RMSE), f.DF)
+		if !math.IsNaN(f.RMSE) {
+			fmt.Fprintf(out, "residual standard error: %s min on %d degrees of freedom\n", num(f.RMSE), f.DF)
+		}
 		noise := fmt.Sprintf("variance used for intervals: %s min²", num(f.Variance))
-		if !(f.RMSE*f.RMSE >= f.Variance*(1-1e-9)) {
+		if f.RMSE*f.RMSE < f.Variance*(1-1e-9) || math.IsNaN(f.RMSE) && f.Variance == 1.0/12 {
 			noise += " (the floor of 1/12 min², the noise of rounding to whole minutes)"
 		}
 		fmt.Fprintln(out, noise)
@@ -252,6 +336,7 @@ func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, o options) {
 			fmt.Fprintf(out, "R²: %s   leave-one-out RMSE: %s min (PRESS %s)\n", num(f.R2), num(f.LOO()), num(f.PRESS))
 		}
 		switch {
+		case f.N == 0:
 		case f.Model == fit.PooledModel:
 			fmt.Fprintln(out, "AICc: belongs to the whole pooled fit, not to one series")
 		case math.IsNaN(f.AICc):

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/patchtime/patchtime/bulletin"
+	"golang.org/x/text/width"
+)
+
+// maxRows bounds a sweep: patches × platforms × hosts × consoles. Larger
+// requests are refused before any work.
+const maxRows = 10_000_000
+
+// maxTableRows bounds the rows of table output, which is for people.
+const maxTableRows = 10_000
+
+// parseCounts reads the value of --hosts or --consoles: a whole number, a
+// comma-separated list, or ranges a:b:step (step 1 if left out), each
+// value from 1 to max. Full-width digits are folded.
+func parseCounts(flag, text string, max int) ([]int, error) {
+	var out []int
+	for _, item := range strings.Split(width.Fold.String(text), ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			return nil, usagef("--%s %q: empty item; want a whole number such as 1200, a list 50,100,250 or a range 100:5000:100", flag, text)
+		}
+		if len(out) > 0 && len(item) == 3 && item[0] == '0' && !strings.Contains(item, ":") {
+			return nil, usagef("--%s %q: commas separate values; write 1200, not 1,200", flag, text)
+		}
+		parts := strings.Split(item, ":")
+		if len(parts) > 3 {
+			return nil, usagef("--%s %q: range %q has too many colons; want from:to:step", flag, text, item)
+		}
+		var v [3]int
+		v[2] = 1
+		for i, p := range parts {
+			n, err := count(flag, text, p, max)
+			if err != nil {
+				return nil, err
+			}
+			v[i] = n
+		}
+		if len(parts) == 1 {
+			out = append(out, v[0])
+			continue
+		}
+		from, to, step := v[0], v[1], v[2]
+		if to < from {
+			return nil, usagef("--%s %q: range %q runs backwards; want from ≤ to", flag, text, item)
+		}
+		if n := (to-from)/step + 1; len(out)+n > maxRows {
+			return nil, usagef("--%s %q: %d values; at most %d rows are made", flag, text, len(out)+n, maxRows)
+		}
+		for x := from; x <= to; x += step {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+// count reads one whole number of a --hosts or --consoles value.
+func count(flag, text, s string, max int) (int, error) {
+	s = strings.TrimSpace(s)
+	n, err := strconv.Atoi(s)
+	switch {
+	case errors.Is(err, strconv.ErrRange) && strings.HasPrefix(s, "-"):
+		return 0, usagef("--%s %q: %s %s; want at least 1", flag, text, s, flag)
+	case errors.Is(err, strconv.ErrRange):
+		return 0, usagef("--%s %q: %s is above the maximum of %d %s", flag, text, s, max, flag)
+	case err != nil:
+		return 0, usagef("--%s %q: %q is not a whole number of %s", flag, text, s, flag)
+	case n < 1:
+		return 0, usagef("--%s %q: %d %s; want at least 1", flag, text, n, flag)
+	case n > max:
+		return 0, usagef("--%s %q: %d is above the maximum of %d %s", flag, text, n, max, flag)
+	}
+	return n, nil
+}
+
+// group is one platform of a mixed fleet: --hosts XP=800.
+type group struct {
+	platform string
+	hosts    int
+}
+
+// parseFleet reads a mixed fleet "XP=800,2000=400".
+func parseFleet(text string, max int) ([]group, error) {
+	var fleet []group
+	for _, item := range strings.Split(text, ",") {
+		name, n, ok := strings.Cut(item, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			return nil, usagef("--hosts %q: %q is not PLATFORM=HOSTS; a mixed fleet is written XP=800,2000=400", text, strings.TrimSpace(item))
+		}
+		h, err := count("hosts", text, width.Fold.String(n), max)
+		if err != nil {
+			return nil, err
+		}
+		fleet = append(fleet, group{name, h})
+	}
+	return fleet, nil
+}
+
+// parseLevel reads a confidence level: "95%", "95" or "0.95".
+func parseLevel(text string) (float64, error) {
+	s := strings.TrimSpace(text)
+	pct := strings.HasSuffix(s, "%")
+	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+	if err == nil && (pct || v > 1) {
+		v /= 100
+	}
+	if err != nil || !(v > 0 && v < 1) {
+		return 0, usagef("--level %q: want a level between 0 and 100%%, e.g. 95%% or 0.9", text)
+	}
+	return v, nil
+}
+
+// parseMinutes reads a duration in Go's form ("12m", "1h5m") or Japanese
+// ("12分", "1時間5分") as minutes; positive says whether 0 is refused.
+func parseMinutes(flag, text string, positive bool) (float64, error) {
+	var m float64
+	if d, err := time.ParseDuration(strings.TrimSpace(text)); err == nil {
+		m = d.Minutes()
+	} else if d, err := bulletin.ParseDuration(text); err == nil {
+		m = d.Minutes()
+	} else {
+		return 0, usagef("--%s %q: want a duration such as 12m, 1h5m or 12分", flag, text)
+	}
+	if m < 0 || positive && m == 0 {
+		return 0, usagef("--%s %q: want a duration greater than 0", flag, text)
+	}
+	return m, nil
+}
+
+// parseCoefficient reads σ or κ: a number from 0 to 1e6.
+func parseCoefficient(flag, text string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+	if err != nil || math.IsNaN(v) || v < 0 || v > 1e6 {
+		return 0, usagef("--%s %q: want a number from 0 to 1000000, e.g. 0.05", flag, text)
+	}
+	return v, nil
+}

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/patchtime/patchtime/estimate"
+)
+
+// query is what the flags ask about: the curves, and whether they form one
+// rollout (a bundle of patches, or a mixed fleet) or stand each alone.
+type query struct {
+	curves  []*estimate.Curve // every curve once, in the order asked
+	rollout bool              // the curves run one after another on the same consoles
+	fleet   []estimate.Job    // a mixed fleet's jobs, with their hosts
+}
+
+// result is one row of output: an estimate of a curve, or, with no curve,
+// the total of a rollout.
+type result struct {
+	curve *estimate.Curve
+	est   estimate.Estimate
+}
+
+// The questions a --window answers.
+const (
+	consolesFor = iota // how many consoles fit the fleet in the window
+	windowsFor         // how many windows the consoles need
+	hostsFor           // how many hosts fit one window
+)
+
+// answer is a window question answered, for the sentence under the table.
+type answer struct {
+	kind   int
+	curve  *estimate.Curve // hostsFor: the curve; else nil
+	hosts  int             // the fleet, hosts (hostsFor: the hosts that fit)
+	plan   estimate.Plan   // the plan found, or the best one
+	est    estimate.Estimate
+	window estimate.Window
+	miss   *estimate.WindowError // the window is out of reach
+}
+
+// resolve finds the curves the flags name, calibrated and at the asked
+// level.
+func (o *options) resolve(cat *estimate.Catalog, cal *estimate.Calibration) (*query, error) {
+	q := &query{}
+	get := cat.Curves
+	if o.pooled {
+		get = cat.PooledCurves
+	}
+	seen := map[estimate.Series]bool{}
+	add := func(c *estimate.Curve) *estimate.Curve {
+		if cal != nil {
+			c = cal.Apply(c)
+		}
+		c, _ = c.WithLevel(o.level) // the level was checked with the flags
+		if !seen[c.Series()] {
+			seen[c.Series()] = true
+			q.curves = append(q.curves, c)
+		}
+		return c
+	}
+	if o.setup >= 0 {
+		pool, err := cat.Pool(o.console)
+		if err != nil {
+			return nil, usagef("--console: %w", err)
+		}
+		c, err := pool.WithSetup(o.setup)
+		if err != nil {
+			return nil, usagef("--setup: %w", err)
+		}
+		add(c)
+	}
+	groups := 0 // patches with curves not seen before
+	for _, p := range o.patches {
+		if len(o.fleet) > 0 {
+			for _, g := range o.fleet {
+				cs, err := get(p, g.platform)
+				if err != nil {
+					return nil, err
+				}
+				if len(cs) > 1 {
+					return nil, usagef("--hosts %s=%d: %q matches %d platform rows of %s (%s); say which", g.platform, g.hosts, g.platform, len(cs), p, platforms(cs))
+				}
+				q.fleet = append(q.fleet, estimate.Job{Curve: add(cs[0]), Hosts: g.hosts})
+			}
+			q.rollout = true
+			continue
+		}
+		cs, err := get(p, o.platform)
+		if err != nil {
+			return nil, err
+		}
+		fresh := false
+		for _, c := range cs {
+			fresh = fresh || !seen[c.Series()]
+			add(c)
+		}
+		if fresh {
+			groups++
+			if len(o.patches) > 1 && len(cs) > 1 {
+				return nil, usagef("a bundle takes one platform row per patch, and %s has %d (%s); pick one with --platform, or give a mixed fleet XP=800,2000=400", p, len(cs), platforms(cs))
+			}
+		}
+	}
+	if groups > 1 {
+		q.rollout = true
+	}
+	if q.rollout && len(o.hosts) == 0 && len(o.fleet) == 0 && !o.explain {
+		return nil, usagef("a bundle needs --hosts: the fleet it is rolled out to")
+	}
+	return q, nil
+}
+
+func platforms(cs []*estimate.Curve) string {
+	var names []string
+	for _, c := range cs {
+		names = append(names, c.Series().Platform)
+	}
+	return strings.Join(names, ", ")
+}
+
+// answer computes the rows, and the sentences that answer --window.
+func (q *query) answer(o options) ([]result, []answer, error) {
+	if n := len(q.curves) * max(len(o.hosts), 1) * len(o.consoles); n > maxRows {
+		return nil, nil, usagef("%d rows asked; at most %d rows are made", n, maxRows)
+	}
+	w := estimate.Window{Minutes: o.window, Upper: o.upper}
+	var results []result
+	var answers []answer
+	if q.rollout {
+		fleets := [][]estimate.Job{q.fleet}
+		if len(q.fleet) == 0 {
+			fleets = nil
+			for _, h := range o.hosts {
+				var jobs []estimate.Job
+				for _, c := range q.curves {
+					jobs = append(jobs, estimate.Job{Curve: c, Hosts: h})
+				}
+				fleets = append(fleets, jobs)
+			}
+		}
+		for _, jobs := range fleets {
+			for _, k := range o.consoles {
+				r := estimate.Rollout{Jobs: jobs, Consoles: k, Contention: o.contention, Coherency: o.coherency}
+				rs, a, err := o.plan(r, w)
+				if err != nil {
+					return nil, nil, err
+				}
+				results = append(results, rs...)
+				answers = append(answers, a...)
+			}
+		}
+		return results, answers, nil
+	}
+	for _, c := range q.curves {
+		if w.Minutes > 0 && len(o.hosts) == 0 {
+			s := estimate.Scenario{Consoles: o.consoles[0], Contention: o.contention, Coherency: o.coherency}
+			h, e, err := c.HostsFor(s, w)
+			var miss *estimate.WindowError
+			if errors.As(err, &miss) {
+				answers = append(answers, answer{kind: hostsFor, curve: c, window: w, miss: miss, plan: miss.Best})
+				continue
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			results = append(results, result{c, e})
+			answers = append(answers, answer{kind: hostsFor, curve: c, hosts: h, est: e, window: w})
+			continue
+		}
+		for _, h := range o.hosts {
+			for _, k := range o.consoles {
+				if w.Minutes > 0 {
+					r := estimate.Rollout{Jobs: []estimate.Job{{Curve: c, Hosts: h}}, Consoles: k, Contention: o.contention, Coherency: o.coherency}
+					rs, a, err := o.plan(r, w)
+					if err != nil {
+						return nil, nil, err
+					}
+					results = append(results, rs...)
+					answers = append(answers, a...)
+					continue
+				}
+				e, err := c.Estimate(estimate.Scenario{Hosts: h, Consoles: k, Contention: o.contention, Coherency: o.coherency})
+				if err != nil {
+					return nil, nil, err
+				}
+				results = append(results, result{c, e})
+			}
+		}
+	}
+	return results, answers, nil
+}
+
+// plan estimates one rollout and, with a window, answers its question:
+// the consoles it needs, or with --consoles the windows.
+func (o *options) plan(r estimate.Rollout, w estimate.Window) ([]result, []answer, error) {
+	hosts := 0
+	for _, j := range r.Jobs {
+		if len(o.fleet) > 0 || hosts == 0 {
+			hosts += j.Hosts
+		}
+	}
+	var p estimate.Plan
+	var err error
+	kind := consolesFor
+	switch {
+	case w.Minutes == 0:
+		p, err = r.Estimate()
+	case len(o.consolesRaw) > 0:
+		kind = windowsFor
+		p, err = r.WindowsFor(w)
+	default:
+		p, err = r.ConsolesFor(w)
+	}
+	var miss *estimate.WindowError
+	if errors.As(err, &miss) {
+		p, err = miss.Best, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var rs []result
+	for i, e := range p.Jobs {
+		rs = append(rs, result{r.Jobs[i].Curve, e})
+	}
+	if len(r.Jobs) > 1 {
+		perWindow := (hosts + p.Windows - 1) / p.Windows
+		rs = append(rs, result{est: estimate.Estimate{
+			Scenario: estimate.Scenario{Hosts: perWindow, Consoles: p.Consoles, Contention: r.Contention, Coherency: r.Coherency},
+			Minutes:  p.Minutes, Low: p.Low, High: p.High, Level: p.Level, Extrapolated: p.Extrapolated}})
+	}
+	if w.Minutes == 0 {
+		return rs, nil, nil
+	}
+	return rs, []answer{{kind: kind, hosts: hosts, plan: p, window: w, miss: miss}}, nil
+}

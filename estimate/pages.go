@@ -1,0 +1,66 @@
+package estimate
+
+import (
+	"slices"
+
+	"github.com/patchtime/patchtime/bulletin"
+)
+
+// FromBulletin returns the observations a HotFix Alert page publishes: one
+// per timing cell present (absent cells give none), with the page's
+// bulletin ID, severity and reboot, the package's size where the page
+// lists it, one console, source published, and the line of the row. file
+// names the page in messages; it may be empty.
+func FromBulletin(b *bulletin.Bulletin, file string) []Observation {
+	var obs []Observation
+	for _, t := range b.Timings {
+		var size int64
+		if p, ok := b.Package(t.Package); ok {
+			size = p.Bytes
+		}
+		for _, p := range t.Points {
+			obs = append(obs, Observation{
+				Bulletin: b.ID, KB: t.KB, Package: t.Package, Platform: t.Platform, Console: t.Console,
+				Consoles: 1, Hosts: p.Hosts, Minutes: float64(p.Minutes),
+				PackageBytes: size, Severity: b.Severity, Reboot: b.Reboot, Source: Published,
+				File: file, Line: t.Line,
+			})
+		}
+	}
+	return obs
+}
+
+// With returns a new catalog holding c's observations and obs. A published
+// observation that c already holds, with the same minutes, is skipped, so
+// a page whose tables the catalog has adds nothing; one that disagrees is
+// an error (see NewCatalog). c itself is unchanged.
+func (c *Catalog) With(obs []Observation) (*Catalog, error) {
+	type cell struct {
+		k               key
+		consoles, hosts int
+		minutes         float64
+	}
+	have := map[cell]bool{}
+	for i := range c.obs {
+		o := &c.obs[i]
+		if o.Source == Published {
+			have[cell{keyOf(o), o.Consoles, o.Hosts, o.Minutes}] = true
+		}
+	}
+	all := slices.Clip(c.Observations())
+	for _, o := range obs {
+		if err := o.check(); err != nil {
+			return nil, err
+		}
+		if o.Source == Published && have[cell{keyOf(&o), o.Consoles, o.Hosts, o.Minutes}] {
+			continue
+		}
+		all = append(all, o)
+	}
+	n, err := NewCatalog(all)
+	if err != nil {
+		return nil, err
+	}
+	n.file = c.file
+	return n, nil
+}

@@ -1,0 +1,108 @@
+package estimate
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/patchtime/patchtime/bulletin"
+)
+
+func parsePage(t *testing.T, name string) *bulletin.Bulletin {
+	t.Helper()
+	f, err := os.Open("../testdata/bulletins/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := bulletin.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestFromBulletin uses the plain fixture: MS06-031/KB914321, severity 3,
+// conditional reboot, two rows (Windows 2000 SP4: 14, 23, 48, 90 minutes,
+// 702,312 bytes; Windows XP Professional SP2: 16, 25, 50, 92, 655,128
+// bytes) on UpdateEXPERT 6.1, as written in that file.
+func TestFromBulletin(t *testing.T) {
+	obs := FromBulletin(parsePage(t, "plain.txt"), "plain.txt")
+	if len(obs) != 8 {
+		t.Fatalf("%d observations, want 8", len(obs))
+	}
+	want := [][4]float64{{14, 23, 48, 90}, {16, 25, 50, 92}}
+	for i, o := range obs {
+		row := i / 4
+		if o.Bulletin != "MS06-031" || o.KB != "KB914321" || o.Severity != 3 || o.Reboot != bulletin.RebootConditional ||
+			o.Console != "UpdateEXPERT 6.1" || o.Consoles != 1 || o.Source != Published || o.File != "plain.txt" || o.Line == 0 {
+			t.Errorf("observation %d = %+v", i, o)
+		}
+		if o.Hosts != []int{50, 100, 250, 500}[i%4] || o.Minutes != want[row][i%4] {
+			t.Errorf("observation %d: %d hosts, %v min; want %d, %v", i, o.Hosts, o.Minutes, []int{50, 100, 250, 500}[i%4], want[row][i%4])
+		}
+	}
+	if obs[0].PackageBytes != 702312 || obs[4].PackageBytes != 655128 || obs[4].Platform != "Windows XP Professional SP2" {
+		t.Errorf("rows: %+v, %+v", obs[0], obs[4])
+	}
+	// Added to the default catalog, the page's patch can be estimated.
+	cat, err := Default().With(obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(cat.Observations()); n != 48 {
+		t.Errorf("%d observations after adding the page, want 48", n)
+	}
+	curves, err := cat.Curves("MS06-031", "XP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := curves[0].Estimate(Scenario{Hosts: 250}); e.Minutes < 49.5 || e.Minutes > 50.5 {
+		t.Errorf("KB914321 XP at 250 hosts: %v min, published 50", e.Minutes)
+	}
+	// Default is unchanged.
+	if _, err := Default().Select("KB914321", ""); err == nil {
+		t.Error("With changed the default catalog")
+	}
+}
+
+func TestWithConflict(t *testing.T) {
+	obs := FromBulletin(parsePage(t, "plain.txt"), "plain.txt")
+	cat, err := Default().With(obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same page again adds nothing; a page that disagrees is refused
+	// with its file and line.
+	if again, err := cat.With(obs); err != nil || len(again.Observations()) != 48 {
+		t.Errorf("adding the page twice: %v, %d observations", err, len(again.Observations()))
+	}
+	bad := append([]Observation(nil), obs...)
+	bad[1].Minutes = 24
+	_, err = cat.With(bad)
+	if err == nil || !strings.Contains(err.Error(), "plain.txt:") || !strings.Contains(err.Error(), "conflicts") {
+		t.Errorf("conflicting page: %v, want an error naming plain.txt and the conflict", err)
+	}
+}
+
+func TestFromBulletinAbsentCells(t *testing.T) {
+	// absent.txt: a 対応予定 row and a missing cell give no observations
+	// for those cells, never zero minutes.
+	b := parsePage(t, "absent.txt")
+	obs := FromBulletin(b, "absent.txt")
+	cells := 0
+	for _, tm := range b.Timings {
+		cells += len(tm.Points)
+	}
+	if len(obs) != cells {
+		t.Errorf("%d observations for %d present cells", len(obs), cells)
+	}
+	for _, o := range obs {
+		if o.Minutes <= 0 {
+			t.Errorf("observation with %v minutes: %+v", o.Minutes, o)
+		}
+	}
+	if len(FromBulletin(parsePage(t, "no-timing.txt"), "")) != 0 {
+		t.Error("a page with no timing table gave observations")
+	}
+}

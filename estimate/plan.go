@@ -1,0 +1,250 @@
+package estimate
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/patchtime/patchtime/bulletin"
+)
+
+// Job is one patch package applied to a number of hosts.
+type Job struct {
+	Curve *Curve // the package's curve
+	Hosts int    // machines to patch, 1 to MaxHosts
+}
+
+// Rollout is jobs done one after another by the same consoles: the patches
+// of a bundle on one fleet, the platforms of a mixed fleet, or both.
+//
+// Its time is the sum of the jobs' times, each job paying its own setup.
+// The prediction interval of the total is the sum of the jobs' intervals,
+// as if their errors went together (a site slow for one patch is slow for
+// all), which errs on the wide side.
+type Rollout struct {
+	Jobs       []Job
+	Consoles   int     // consoles working in parallel; 0 means 1
+	Contention float64 // σ ≥ 0, see Scenario
+	Coherency  float64 // κ ≥ 0, see Scenario
+}
+
+// Plan is the estimate of a rollout: each job's and their total, for one
+// maintenance window when the fleet is split across several.
+type Plan struct {
+	Consoles     int        // consoles working in parallel
+	Windows      int        // windows the fleet is split into; each holds ⌈hosts/Windows⌉ of every job
+	Jobs         []Estimate // each job in one window, in the order of the rollout
+	Minutes      float64    // total of one window, minutes
+	Low, High    float64    // total of the jobs' interval bounds, minutes
+	Level        float64    // confidence level of Low and High
+	Extrapolated bool       // some job is extrapolated
+}
+
+// Window is a maintenance window to fit a rollout in.
+type Window struct {
+	Minutes float64 // length, minutes, > 0
+	Upper   bool    // fit the top of the prediction interval rather than the estimate
+}
+
+// time is the part of a plan that must fit the window.
+func (w Window) time(p Plan) float64 {
+	if w.Upper {
+		return p.High
+	}
+	return p.Minutes
+}
+
+func (w Window) String() string {
+	return bulletin.FormatDuration(minutesToDuration(w.Minutes))
+}
+
+// check validates the rollout itself, whatever its console count.
+func (r Rollout) check() error {
+	if len(r.Jobs) == 0 {
+		return errors.New("a rollout needs at least one job")
+	}
+	for i, j := range r.Jobs {
+		if j.Curve == nil {
+			return fmt.Errorf("job %d has no curve", i+1)
+		}
+		if j.Hosts < 1 || j.Hosts > MaxHosts {
+			return fmt.Errorf("%s: hosts %d: want 1 to %d", j.Curve.series, j.Hosts, MaxHosts)
+		}
+	}
+	_, err := Scenario{Hosts: 1, Consoles: r.Consoles, Contention: r.Contention, Coherency: r.Coherency}.check()
+	return err
+}
+
+// Estimate estimates the rollout in one window.
+func (r Rollout) Estimate() (Plan, error) {
+	if err := r.check(); err != nil {
+		return Plan{}, err
+	}
+	return r.plan(max(r.Consoles, 1), 1)
+}
+
+// plan estimates the rollout on consoles consoles with the fleet split
+// into windows windows.
+func (r Rollout) plan(consoles, windows int) (Plan, error) {
+	p := Plan{Consoles: consoles, Windows: windows, Jobs: make([]Estimate, len(r.Jobs))}
+	for i, j := range r.Jobs {
+		e, err := j.Curve.Estimate(Scenario{Hosts: perConsole(j.Hosts, windows), Consoles: consoles,
+			Contention: r.Contention, Coherency: r.Coherency})
+		if err != nil {
+			return Plan{}, err
+		}
+		p.Jobs[i] = e
+		p.Minutes += e.Minutes
+		p.Low += e.Low
+		p.High += e.High
+		p.Level = e.Level
+		p.Extrapolated = p.Extrapolated || e.Extrapolated
+	}
+	if !(p.Minutes <= MaxMinutes) {
+		return Plan{}, fmt.Errorf("the rollout takes %.0f minutes: %w", p.Minutes, ErrTooLong)
+	}
+	return p, nil
+}
+
+// maxHosts is the largest fleet of any job.
+func (r Rollout) maxHosts() int {
+	n := 0
+	for _, j := range r.Jobs {
+		n = max(n, j.Hosts)
+	}
+	return n
+}
+
+// WindowError says a rollout cannot fit a window, and the best it can do.
+type WindowError struct {
+	Window Window // the window asked for
+	Best   Plan   // the best achievable plan
+	Reason string // why, in a sentence
+}
+
+func (e *WindowError) Error() string { return e.Reason }
+
+// ConsolesFor returns the plan with the fewest consoles that fits the
+// rollout in the window; r.Consoles is ignored. More consoles take fewer
+// hosts each but, with σ or κ above zero, slow each other down; when the
+// window is out of reach it returns a *WindowError whose Best plan is the
+// console count with the shortest time (the smallest such count on a tie).
+// Console counts are tried up to the largest job's fleet or MaxConsoles.
+func (r Rollout) ConsolesFor(w Window) (Plan, error) {
+	if err := r.check(); err != nil {
+		return Plan{}, err
+	}
+	if !(w.Minutes > 0) {
+		return Plan{}, fmt.Errorf("window %v minutes: want more than 0", w.Minutes)
+	}
+	var best Plan
+	for c := 1; c <= min(r.maxHosts(), MaxConsoles); c++ {
+		p, err := r.plan(c, 1)
+		if err != nil {
+			return Plan{}, err
+		}
+		if w.time(p) <= w.Minutes {
+			return p, nil
+		}
+		if c == 1 || w.time(p) < w.time(best) {
+			best = p
+		}
+	}
+	return Plan{}, &WindowError{Window: w, Best: best, Reason: fmt.Sprintf(
+		"the rollout does not fit %s: the best is %s with %d console(s)",
+		w, bulletin.FormatDuration(minutesToDuration(w.time(best))), best.Consoles)}
+}
+
+// WindowsFor returns the plan with the fewest windows that fits the
+// rollout on r.Consoles consoles when every job's fleet is split evenly
+// across windows; each window pays every job's setup again. When even one
+// host per window is too long it returns a *WindowError whose Best plan is
+// that one-host window.
+func (r Rollout) WindowsFor(w Window) (Plan, error) {
+	if err := r.check(); err != nil {
+		return Plan{}, err
+	}
+	if !(w.Minutes > 0) {
+		return Plan{}, fmt.Errorf("window %v minutes: want more than 0", w.Minutes)
+	}
+	consoles := max(r.Consoles, 1)
+	// The time of a window falls as the windows grow in number: find the
+	// fewest that fit by bisection.
+	lo, hi := 1, r.maxHosts()
+	last, err := r.plan(consoles, hi)
+	if err != nil {
+		return Plan{}, err
+	}
+	if w.time(last) > w.Minutes {
+		return Plan{}, &WindowError{Window: w, Best: last, Reason: fmt.Sprintf(
+			"even one host per window takes %s, longer than the window of %s",
+			bulletin.FormatDuration(minutesToDuration(w.time(last))), w)}
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		p, err := r.plan(consoles, mid)
+		if err != nil {
+			return Plan{}, err
+		}
+		if w.time(p) <= w.Minutes {
+			hi, last = mid, p
+		} else {
+			lo = mid + 1
+		}
+	}
+	if last.Windows != lo {
+		return r.plan(consoles, lo)
+	}
+	return last, nil
+}
+
+// HostsFor returns the most hosts whose rollout on s.Consoles consoles (s.Hosts
+// is ignored) fits the window, with its estimate. When not even one host
+// fits it returns a *WindowError.
+func (c *Curve) HostsFor(s Scenario, w Window) (int, Estimate, error) {
+	if !(w.Minutes > 0) {
+		return 0, Estimate{}, fmt.Errorf("window %v minutes: want more than 0", w.Minutes)
+	}
+	s.Hosts = 1
+	fits := func(hosts int) (Estimate, bool, error) {
+		s.Hosts = hosts
+		e, err := c.Estimate(s)
+		if errors.Is(err, ErrTooLong) {
+			return e, false, nil
+		}
+		t := e.Minutes
+		if w.Upper {
+			t = e.High
+		}
+		return e, err == nil && t <= w.Minutes, err
+	}
+	first, ok, err := fits(1)
+	if err != nil {
+		return 0, Estimate{}, err
+	}
+	if !ok {
+		return 0, Estimate{}, &WindowError{Window: w, Best: Plan{Consoles: first.Consoles, Windows: 1, Jobs: []Estimate{first},
+			Minutes: first.Minutes, Low: first.Low, High: first.High, Level: first.Level, Extrapolated: first.Extrapolated},
+			Reason: fmt.Sprintf("one host takes %s, longer than the window of %s", bulletin.FormatDuration(first.Duration()), w)}
+	}
+	// The time grows with the hosts: bisect for the last that fits.
+	lo, hi := 1, MaxHosts
+	if _, ok, err := fits(hi); err != nil {
+		return 0, Estimate{}, err
+	} else if ok {
+		lo = hi
+	}
+	for lo < hi {
+		mid := lo + (hi-lo+1)/2
+		_, ok, err := fits(mid)
+		if err != nil {
+			return 0, Estimate{}, err
+		}
+		if ok {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	e, _, err := fits(lo)
+	return lo, e, err
+}
