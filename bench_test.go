@@ -34,7 +34,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 				w.Write(estimate.NewRow(c, e))
 			}
 		}
-		if err := w.Flush(); err != nil {
+		if err := w.Close(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -65,7 +65,7 @@ func ExampleCSVWriter() {
 		}
 		w.Write(estimate.NewRow(curves[0], e))
 	}
-	if err := w.Flush(); err != nil {
+	if err := w.Close(); err != nil {
 		log.Fatal(err)
 	}
 	// Output:

@@ -1,11 +1,16 @@
 package estimate
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"errors"
 	"io"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/patchtime/patchtime/bulletin"
 )
@@ -13,13 +18,13 @@ import (
 var rowColumns = []string{"patch", "bulletin", "platform", "console", "hosts", "consoles",
 	"minutes", "low_minutes", "high_minutes", "duration", "extrapolated"}
 
-// RowColumns returns the names of the fields of a Row, in the order
-// CSVWriter writes them.
+// RowColumns returns the names of the fields of a Row, in the order the
+// writers write them: the CSV header and the JSON keys.
 func RowColumns() []string { return slices.Clone(rowColumns) }
 
 // Row is one line of export: one estimate of one curve.
 type Row struct {
-	Patch        string  // KB number, e.g. "KB899588"
+	Patch        string  // KB number, e.g. "KB899588"; empty for a curve made from a setup time
 	Bulletin     string  // bulletin ID, e.g. "MS05-039"
 	Platform     string  // platform exactly as in the catalog
 	Console      string  // console and version
@@ -29,7 +34,7 @@ type Row struct {
 	LowMinutes   float64 // low end of the prediction interval, minutes
 	HighMinutes  float64 // high end of the prediction interval, minutes; +Inf when unbounded
 	Duration     string  // Minutes in the UpdateEXPERT style, e.g. "3時間32分"
-	Extrapolated bool    // the per-console fleet lies outside the data
+	Extrapolated bool    // the per-console work lies outside the data behind the curve
 }
 
 // NewRow makes the export row of estimate e of curve c.
@@ -50,58 +55,295 @@ func NewRow(c *Curve, e Estimate) Row {
 	}
 }
 
-// CSVWriter writes rows as RFC 4180 CSV with a header line of RowColumns.
-// Minutes are decimal numbers with two decimals, so a spreadsheet computes
-// with them; an unbounded high end is an empty cell.
+// errClosed is returned by a write after Close.
+var errClosed = errors.New("estimate: write after Close")
+
+// rowWriter holds what the CSV and JSON writers share: the buffered
+// output, the first error, and the encoded text cells of the last series,
+// which repeat from row to row of a sweep.
+type rowWriter struct {
+	w      *bufio.Writer
+	buf    []byte
+	err    error
+	closed bool
+	key    [4]string // patch, bulletin, platform, console of the cached cells
+	curve  *Curve    // the curve they are of, when written by WriteEstimate
+	cells  []byte    // those four cells, encoded, with their separators
+	encode func(cells [4]string) []byte
+}
+
+// textCells returns the encoded text cells of a row; c, if not nil, is the
+// curve they are of, which makes the cache check a pointer comparison.
+func (w *rowWriter) textCells(c *Curve, patch, bulletin, platform, console string) []byte {
+	if c != nil && c == w.curve {
+		return w.cells
+	}
+	k := [4]string{patch, bulletin, platform, console}
+	if w.cells == nil || k != w.key {
+		w.key, w.cells = k, w.encode(k)
+	}
+	w.curve = c
+	return w.cells
+}
+
+// rowBuffer returns an empty buffer to build a row in: the free end of the
+// output buffer, so that writing the row copies nothing.
+func (w *rowWriter) rowBuffer() []byte {
+	if w.w.Available() < 512 {
+		w.w.Flush()
+	}
+	return w.w.AvailableBuffer()
+}
+
+func (w *rowWriter) flushRow() error {
+	if w.err == nil && w.closed {
+		w.err = errClosed
+	}
+	if w.err == nil {
+		_, w.err = w.w.Write(w.buf)
+	}
+	return w.err
+}
+
+// appendMinutes writes minutes with two decimals, or nothing if infinite.
+func appendMinutes(b []byte, m float64) []byte {
+	if math.IsInf(m, 0) {
+		return b
+	}
+	return strconv.AppendFloat(b, m, 'f', 2, 64)
+}
+
+// CSVWriter writes rows as RFC 4180 CSV (through encoding/csv) with a
+// header line of RowColumns. Minutes are decimal numbers with two decimals,
+// so a spreadsheet computes with them; an unbounded high end is an empty
+// cell. Text cells that a spreadsheet would take for a formula (starting
+// with =, +, -, @, a tab or a carriage return) get a leading apostrophe;
+// numbers are never touched.
 type CSVWriter struct {
-	w      *csv.Writer
-	rec    []string
+	// BOM makes the output start with a UTF-8 byte-order mark, so that
+	// Excel in Japanese reads it as UTF-8. Set it before the first Write.
+	BOM bool
+
+	rowWriter
 	header bool
 }
 
-// NewCSVWriter returns a writer of rows to w. Call Flush when done.
+// NewCSVWriter returns a writer of rows to w. Call Close when done.
 func NewCSVWriter(w io.Writer) *CSVWriter {
-	return &CSVWriter{w: csv.NewWriter(w), rec: make([]string, len(rowColumns))}
+	return &CSVWriter{rowWriter: rowWriter{w: bufio.NewWriterSize(w, 64<<10), encode: csvCells}}
+}
+
+// csvCells encodes text cells through encoding/csv, each protected from
+// formula injection, and ends them with the separator.
+func csvCells(cells [4]string) []byte {
+	var b bytes.Buffer
+	cw := csv.NewWriter(&b)
+	rec := make([]string, len(cells))
+	for i, c := range cells {
+		rec[i] = Defuse(c)
+	}
+	cw.Write(rec)
+	cw.Flush()
+	out := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	return append(out, ',')
+}
+
+// Defuse returns s with a leading apostrophe if a spreadsheet would read it
+// as a formula: if it starts with =, +, -, @, a tab or a carriage return.
+// Spreadsheets show the text as written.
+func Defuse(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+func (w *CSVWriter) start() error {
+	if w.header {
+		return w.err
+	}
+	w.header = true
+	if w.BOM {
+		w.w.WriteString("\uFEFF")
+	}
+	cw := csv.NewWriter(w.w)
+	if err := cw.Write(rowColumns); err != nil {
+		w.err = err
+	}
+	cw.Flush()
+	return w.err
 }
 
 // Write writes r, after the header if r is the first row.
 func (w *CSVWriter) Write(r Row) error {
-	if err := w.writeHeader(); err != nil {
+	if err := w.start(); err != nil {
 		return err
 	}
-	w.rec[0], w.rec[1], w.rec[2], w.rec[3] = r.Patch, r.Bulletin, r.Platform, r.Console
-	w.rec[4] = strconv.Itoa(r.Hosts)
-	w.rec[5] = strconv.Itoa(r.Consoles)
-	w.rec[6] = formatMinutes(r.Minutes)
-	w.rec[7] = formatMinutes(r.LowMinutes)
-	w.rec[8] = formatMinutes(r.HighMinutes)
-	w.rec[9] = r.Duration
-	w.rec[10] = strconv.FormatBool(r.Extrapolated)
-	return w.w.Write(w.rec)
+	w.buf = w.row(nil, r.Patch, r.Bulletin, r.Platform, r.Console, r.Hosts, r.Consoles, r.Minutes, r.LowMinutes, r.HighMinutes)
+	if plainDuration(r.Duration) {
+		w.buf = append(w.buf, r.Duration...)
+	} else {
+		var b bytes.Buffer
+		cw := csv.NewWriter(&b)
+		cw.Write([]string{Defuse(r.Duration)})
+		cw.Flush()
+		w.buf = append(w.buf, bytes.TrimSuffix(b.Bytes(), []byte("\n"))...)
+	}
+	w.buf = append(w.buf, ',')
+	w.buf = strconv.AppendBool(w.buf, r.Extrapolated)
+	w.buf = append(w.buf, '\n')
+	return w.flushRow()
 }
 
-// Flush writes the header if no row was written, then any buffered data,
-// and reports the first error of any Write or Flush.
-func (w *CSVWriter) Flush() error {
-	if err := w.writeHeader(); err != nil {
+// WriteEstimate writes the row of estimate e of curve c, as
+// Write(NewRow(c, e)) would, without building the row.
+func (w *CSVWriter) WriteEstimate(c *Curve, e Estimate) error {
+	if err := w.start(); err != nil {
 		return err
 	}
-	w.w.Flush()
-	return w.w.Error()
+	s := &c.series
+	w.buf = w.row(c, s.KB, s.Bulletin, s.Platform, s.Console, e.Hosts, e.Consoles, e.Minutes, e.Low, e.High)
+	w.buf = bulletin.AppendDuration(w.buf, e.Duration())
+	w.buf = append(w.buf, ',')
+	w.buf = strconv.AppendBool(w.buf, e.Extrapolated)
+	w.buf = append(w.buf, '\n')
+	return w.flushRow()
 }
 
-func (w *CSVWriter) writeHeader() error {
-	if w.header {
-		return nil
-	}
-	w.header = true
-	return w.w.Write(rowColumns)
+// row starts a row: the text cells and the numbers, up to the duration.
+func (w *CSVWriter) row(c *Curve, patch, bul, platform, console string, hosts, consoles int, m, lo, hi float64) []byte {
+	b := append(w.rowBuffer(), w.textCells(c, patch, bul, platform, console)...)
+	b = strconv.AppendInt(b, int64(hosts), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(consoles), 10)
+	b = append(b, ',')
+	b = appendMinutes(b, m)
+	b = append(b, ',')
+	b = appendMinutes(b, lo)
+	b = append(b, ',')
+	b = appendMinutes(b, hi)
+	return append(b, ',')
 }
 
-// formatMinutes writes minutes with two decimals, or "" if infinite.
-func formatMinutes(m float64) string {
-	if math.IsInf(m, 0) {
-		return ""
+// plainDuration reports whether a duration cell needs no quoting and no
+// defusing: digits, 時間 and 分 only, as FormatDuration writes them.
+func plainDuration(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r == '時' || r == '間' || r == '分') {
+			return false
+		}
 	}
-	return strconv.FormatFloat(m, 'f', 2, 64)
+	return true
+}
+
+// Close writes the header if no row was written, then everything
+// buffered, and reports the first error of any Write or of the output. It
+// does not close the underlying writer.
+func (w *CSVWriter) Close() error {
+	w.start()
+	w.closed = true
+	if w.err == nil {
+		w.err = w.w.Flush()
+	}
+	return w.err
+}
+
+// JSONWriter writes rows as a JSON array of objects whose keys are
+// RowColumns: minutes as numbers with two decimals, an unbounded high end
+// as null.
+//
+//	[
+//	{"patch":"KB899588","bulletin":"MS05-039","platform":"Windows XP SP1/SP1a/SP2","console":"UpdateEXPERT 6.1","hosts":1200,"consoles":1,"minutes":211.91,"low_minutes":208.10,"high_minutes":215.71,"duration":"3時間32分","extrapolated":true}
+//	]
+type JSONWriter struct {
+	rowWriter
+	rows int
+}
+
+// NewJSONWriter returns a writer of rows to w. Call Close when done: it
+// closes the array.
+func NewJSONWriter(w io.Writer) *JSONWriter {
+	return &JSONWriter{rowWriter: rowWriter{w: bufio.NewWriterSize(w, 64<<10), encode: jsonCells}}
+}
+
+// jsonCells encodes the text members of a row object through
+// encoding/json.
+func jsonCells(cells [4]string) []byte {
+	b := []byte("{")
+	for i, c := range cells {
+		q, _ := json.Marshal(c) // a string always marshals
+		b = append(b, '"')
+		b = append(b, rowColumns[i]...)
+		b = append(b, '"', ':')
+		b = append(b, q...)
+		b = append(b, ',')
+	}
+	return b
+}
+
+// Write writes r as the next object of the array.
+func (w *JSONWriter) Write(r Row) error {
+	w.buf = w.row(nil, r.Patch, r.Bulletin, r.Platform, r.Console, r.Hosts, r.Consoles, r.Minutes, r.LowMinutes, r.HighMinutes)
+	q, _ := json.Marshal(r.Duration)
+	w.buf = append(w.buf, q...)
+	return w.end(r.Extrapolated)
+}
+
+// WriteEstimate writes the row of estimate e of curve c, as
+// Write(NewRow(c, e)) would, without building the row.
+func (w *JSONWriter) WriteEstimate(c *Curve, e Estimate) error {
+	s := &c.series
+	w.buf = w.row(c, s.KB, s.Bulletin, s.Platform, s.Console, e.Hosts, e.Consoles, e.Minutes, e.Low, e.High)
+	w.buf = append(w.buf, '"')
+	w.buf = bulletin.AppendDuration(w.buf, e.Duration())
+	w.buf = append(w.buf, '"')
+	return w.end(e.Extrapolated)
+}
+
+func (w *JSONWriter) row(c *Curve, patch, bul, platform, console string, hosts, consoles int, m, lo, hi float64) []byte {
+	b := w.rowBuffer()
+	if w.rows == 0 {
+		b = append(b, "[\n"...)
+	} else {
+		b = append(b, ",\n"...)
+	}
+	b = append(b, w.textCells(c, patch, bul, platform, console)...)
+	b = append(b, `"hosts":`...)
+	b = strconv.AppendInt(b, int64(hosts), 10)
+	b = append(b, `,"consoles":`...)
+	b = strconv.AppendInt(b, int64(consoles), 10)
+	for i, v := range []float64{m, lo, hi} {
+		b = append(b, ',', '"')
+		b = append(b, rowColumns[6+i]...)
+		b = append(b, '"', ':')
+		if math.IsInf(v, 0) {
+			b = append(b, "null"...)
+		} else {
+			b = appendMinutes(b, v)
+		}
+	}
+	return append(b, `,"duration":`...)
+}
+
+func (w *JSONWriter) end(extrapolated bool) error {
+	w.buf = append(w.buf, `,"extrapolated":`...)
+	w.buf = strconv.AppendBool(w.buf, extrapolated)
+	w.buf = append(w.buf, '}')
+	w.rows++
+	return w.flushRow()
+}
+
+// Close ends the array ("[]" if no row was written), writes everything
+// buffered and reports the first error. It does not close the underlying
+// writer.
+func (w *JSONWriter) Close() error {
+	if w.err == nil && !w.closed {
+		if w.rows == 0 {
+			w.w.WriteString("[")
+		}
+		w.w.WriteString("\n]\n")
+		w.err = w.w.Flush()
+	}
+	w.closed = true
+	return w.err
 }

@@ -77,7 +77,7 @@ func (p *Pool) WithSetup(setup float64) (*Curve, error) {
 		return nil, fmt.Errorf("setup %v minutes: want 0 to %d", setup, MaxMinutes)
 	}
 	c := &Curve{series: Series{Console: p.console}, fit: p.fit.WithIntercept(setup),
-		reason:   fmt.Sprintf("setup %s given; per-host rate pooled over the %d series of %s", formatMinutes(setup), len(p.entries), consoleName(p.console)),
+		reason:   fmt.Sprintf("setup %.2f min given; per-host rate pooled over the %d series of %s", setup, len(p.entries), consoleName(p.console)),
 		minHosts: p.minHosts, maxHosts: p.maxHosts}
 	return c.setLevel(DefaultLevel), nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/patchtime/patchtime/bulletin"
+	"github.com/patchtime/patchtime/chart"
 	"golang.org/x/text/width"
 )
 
@@ -143,4 +144,15 @@ func parseCoefficient(flag, text string) (float64, error) {
 		return 0, usagef("--%s %q: want a number from 0 to 1000000, e.g. 0.05", flag, text)
 	}
 	return v, nil
+}
+
+// parseSize reads --plot-size: "800x500" pixels.
+func parseSize(text string) (w, h int, err error) {
+	a, b, ok := strings.Cut(strings.ToLower(strings.TrimSpace(text)), "x")
+	w, errW := strconv.Atoi(a)
+	h, errH := strconv.Atoi(b)
+	if !ok || errW != nil || errH != nil || w < chart.MinSize || w > chart.MaxSize || h < chart.MinSize || h > chart.MaxSize {
+		return 0, 0, usagef("--plot-size %q: want WIDTHxHEIGHT in pixels, each %d to %d, e.g. 800x500", text, chart.MinSize, chart.MaxSize)
+	}
+	return w, h, nil
 }

@@ -22,6 +22,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/patchtime/patchtime/bulletin"
@@ -69,7 +70,11 @@ type options struct {
 	observations string   // --observations FILE
 	list         bool     // --list
 	explain      bool     // --explain
-	format       string   // table or csv
+	format       string   // table, csv or json
+	bom          bool     // CSV starts with a byte-order mark
+	output       string   // -o FILE; "" for standard output
+	plot         string   // --plot FILE.png|FILE.svg
+	plotW, plotH int      // --plot-size, pixels
 	lang         string   // ja or en
 	version      bool     // --version
 	help         bool     // --help
@@ -96,6 +101,8 @@ Examples:
   estimate --patch KB899588 --hosts 1200 --lang en --level 90%
   estimate --setup 12m --hosts 1000
   estimate --patch KB899588 --platform xp --explain
+  estimate --patch KB899588 --hosts 10:5000:10 --format csv --bom -o kb899588.csv
+  estimate --patch KB899588 --hosts 1200 --plot kb899588.png
   estimate --list
 
 Flags:
@@ -131,7 +138,11 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVar(&o.observations, "observations", "", "calibrate to your own observed rollouts in `FILE` (catalog CSV format)")
 	fs.BoolVar(&o.list, "list", false, "list the catalog's patches (or those of --patch) with their fitted setup and per-host rate")
 	fs.BoolVar(&o.explain, "explain", false, "print each curve's fit: coefficients with standard errors, residuals, R², leave-one-out error, model choice")
-	fs.StringVar(&o.format, "format", "table", "output `FORMAT`: table (for people) or csv (for spreadsheets and tools)")
+	fs.StringVar(&o.format, "format", "table", "output `FORMAT`: table (for people), csv (for spreadsheets) or json (for tools)")
+	fs.BoolVar(&o.bom, "bom", false, "start CSV with a UTF-8 byte-order mark, so Excel in Japanese opens it correctly")
+	fs.StringVarP(&o.output, "output", "o", "", "write the output to `FILE` (atomically: all or nothing) instead of standard output")
+	fs.StringVar(&o.plot, "plot", "", "draw the curves to `FILE`.png or FILE.svg: points, fitted line, interval band, extrapolated region")
+	fs.String("plot-size", "800x500", "size of --plot in pixels, `WxH`")
 	fs.StringVar(&o.lang, "lang", "ja", "`LANG` of table labels and durations: ja (3時間32分 with 3h32m beside it) or en (3h32m)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVarP(&o.help, "help", "h", false, "print this help and exit")
@@ -186,11 +197,10 @@ func inputError(flag string, err error) error {
 }
 
 // run is the whole command: it parses args, writes the answer to stdout
-// and any error, as one line, to stderr, and returns the exit status.
-// Nothing reaches stdout unless the whole answer is ready.
+// (or -o FILE) and any error, as one line, to stderr, and returns the exit
+// status. Nothing reaches the output unless the whole answer can be made.
 func run(args []string, stdout, stderr io.Writer) int {
-	var out bytes.Buffer
-	if err := runErr(args, &out); err != nil {
+	if err := runErr(args, stdout); err != nil {
 		msg := strings.Join(strings.Fields(err.Error()), " ")
 		fmt.Fprintf(stderr, "estimate: %s\n", msg)
 		var ie ioError
@@ -199,29 +209,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	if _, err := stdout.Write(out.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "estimate: writing output: %v\n", err)
-		return exitIO
-	}
 	return exitOK
 }
 
-func runErr(args []string, out *bytes.Buffer) error {
+func runErr(args []string, stdout io.Writer) error {
 	var o options
 	fs := newFlagSet(&o)
 	o.flags = fs
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v (see estimate --help)", err)
 	}
-	if o.help {
-		out.WriteString(usageHead)
-		writeFlagUsages(out, fs)
-		out.WriteString(usageTail)
-		return nil
-	}
-	if o.version {
-		fmt.Fprintf(out, "estimate (patchtime) %s\n", version)
-		return nil
+	var text bytes.Buffer // output for people, written whole at the end
+	if o.help || o.version {
+		if o.help {
+			text.WriteString(usageHead)
+			writeFlagUsages(&text, fs)
+			text.WriteString(usageTail)
+		} else {
+			fmt.Fprintf(&text, "estimate (patchtime) %s\n", version)
+		}
+		return writeAll(stdout, "", text.Bytes())
 	}
 	if err := o.check(); err != nil {
 		return err
@@ -231,7 +238,10 @@ func runErr(args []string, out *bytes.Buffer) error {
 		return err
 	}
 	if o.list {
-		return writeList(out, cat, o)
+		if err := writeList(&text, cat, o); err != nil {
+			return err
+		}
+		return writeAll(stdout, o.output, text.Bytes())
 	}
 	var cal *estimate.Calibration
 	if o.observations != "" {
@@ -247,35 +257,126 @@ func runErr(args []string, out *bytes.Buffer) error {
 	if err != nil {
 		return err
 	}
+	var picture []byte
+	if o.plot != "" {
+		if picture, err = draw(q.curves, o); err != nil {
+			return err
+		}
+	}
+	asked := len(o.hosts) > 0 || len(o.fleet) > 0 || o.window > 0
+	if o.format != "table" && asked {
+		if err := o.writeRows(stdout, q); err != nil {
+			return err
+		}
+		return writeAll(nil, o.plot, picture)
+	}
 	if o.explain {
-		writeExplain(out, q.curves, cal, o)
-		if len(o.hosts) == 0 && len(o.fleet) == 0 && o.window == 0 {
+		writeExplain(&text, q.curves, cal, o)
+		if asked {
+			text.WriteByte('\n')
+		}
+	}
+	if asked {
+		if n := q.rows(o); n > maxTableRows {
+			return usagef("%d rows are too many for a table (at most %d); use --format csv", n, maxTableRows)
+		}
+		var results []result
+		answers, err := q.each(o, func(r result) error { results = append(results, r); return nil })
+		if err != nil {
+			return err
+		}
+		if cal != nil {
+			writeCalibration(&text, cal, o.observations, o.lang)
+		}
+		writeTable(&text, results, o)
+		for _, a := range answers {
+			text.WriteString(sentence(a, o) + "\n")
+		}
+	}
+	if err := writeAll(stdout, o.output, text.Bytes()); err != nil {
+		return err
+	}
+	return writeAll(nil, o.plot, picture)
+}
+
+// rowWriter is what the CSV and JSON writers of package estimate share.
+type rowWriter interface {
+	WriteEstimate(*estimate.Curve, estimate.Estimate) error
+	Close() error
+}
+
+// writeRows streams the rows as CSV or JSON to -o FILE or stdout. For
+// stdout, every estimate is made once before anything is written, so an
+// error leaves no partial output; a file is written aside and renamed.
+func (o *options) writeRows(stdout io.Writer, q *query) error {
+	if n := q.rows(*o); n > maxRows {
+		return usagef("%d rows asked; at most %d rows are made", n, maxRows)
+	}
+	dest := stdout
+	var file *atomicFile
+	if o.output != "" {
+		var err error
+		if file, err = createAtomic(o.output); err != nil {
+			return ioError{fmt.Errorf("-o: %w", err)}
+		}
+		defer file.Abort()
+		dest = file
+	} else if _, err := q.each(*o, func(result) error { return nil }); err != nil {
+		return err
+	}
+	var w rowWriter
+	if o.format == "json" {
+		w = estimate.NewJSONWriter(dest)
+	} else {
+		cw := estimate.NewCSVWriter(dest)
+		cw.BOM = o.bom
+		w = cw
+	}
+	_, err := q.each(*o, func(r result) error {
+		if r.curve == nil { // a rollout's total: tidy rows have none
 			return nil
 		}
-		out.WriteByte('\n')
-	}
-	results, answers, err := q.answer(o)
+		if err := w.WriteEstimate(r.curve, r.est); err != nil {
+			return ioError{fmt.Errorf("writing output: %w", err)}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	if o.format == "csv" {
-		w := estimate.NewCSVWriter(out)
-		for _, r := range results {
-			if r.curve != nil {
-				w.Write(estimate.NewRow(r.curve, r.est))
-			}
+	if err := w.Close(); err != nil {
+		return ioError{fmt.Errorf("writing output: %w", err)}
+	}
+	if file != nil {
+		if err := file.Commit(); err != nil {
+			return ioError{fmt.Errorf("-o: %w", err)}
 		}
-		return w.Flush()
 	}
-	if len(results) > maxTableRows {
-		return usagef("%d rows are too many for a table (at most %d); use --format csv", len(results), maxTableRows)
+	return nil
+}
+
+// writeAll writes data to the file path atomically, or to stdout when
+// path is empty; nothing when both are unset.
+func writeAll(stdout io.Writer, path string, data []byte) error {
+	if path == "" {
+		if stdout == nil {
+			return nil
+		}
+		if _, err := stdout.Write(data); err != nil {
+			return ioError{fmt.Errorf("writing output: %w", err)}
+		}
+		return nil
 	}
-	if cal != nil {
-		writeCalibration(out, cal, o.observations, o.lang)
+	f, err := createAtomic(path)
+	if err != nil {
+		return ioError{err}
 	}
-	writeTable(out, results, o)
-	for _, a := range answers {
-		out.WriteString(sentence(a, o) + "\n")
+	defer f.Abort()
+	if _, err := f.Write(data); err != nil {
+		return ioError{err}
+	}
+	if err := f.Commit(); err != nil {
+		return ioError{err}
 	}
 	return nil
 }
@@ -364,9 +465,32 @@ func (o *options) check() error {
 		return usagef("unexpected argument %q; flags start with -- (see estimate --help)", fs.Arg(0))
 	}
 	switch o.format {
-	case "table", "csv":
+	case "table", "csv", "json":
 	default:
-		return usagef("--format %q: want table or csv", o.format)
+		return usagef("--format %q: want table, csv or json", o.format)
+	}
+	if o.bom && o.format != "csv" {
+		return usagef("--bom goes with --format csv")
+	}
+	for _, f := range []struct{ name, value string }{{"output", o.output}, {"plot", o.plot}} {
+		if fs.Changed(f.name) && strings.TrimSpace(f.value) == "" {
+			return usagef("--%s \"\": empty file name", f.name)
+		}
+	}
+	if o.plot != "" {
+		if ext := strings.ToLower(filepath.Ext(o.plot)); ext != ".png" && ext != ".svg" {
+			return usagef("--plot %q: want a file name ending in .png or .svg", o.plot)
+		}
+		if o.output != "" && filepath.Clean(o.output) == filepath.Clean(o.plot) {
+			return usagef("--plot and -o name the same file %q", o.plot)
+		}
+	}
+	var err error
+	if o.plotW, o.plotH, err = parseSize(fs.Lookup("plot-size").Value.String()); err != nil {
+		return err
+	}
+	if fs.Changed("plot-size") && o.plot == "" {
+		return usagef("--plot-size goes with --plot")
 	}
 	switch o.lang {
 	case "ja", "en":
@@ -386,7 +510,6 @@ func (o *options) check() error {
 			return usagef("--bulletin \"\": empty file name")
 		}
 	}
-	var err error
 	if o.patches, err = splitPatches(o.patches); err != nil {
 		return err
 	}
@@ -464,8 +587,11 @@ func (o *options) checkCombination() error {
 	given := len(o.hosts) > 0 || len(o.fleet) > 0
 	switch {
 	case o.list:
-		if given || o.explain || o.setup >= 0 || o.pooled || o.window > 0 || o.observations != "" || len(o.consolesRaw) > 0 {
-			return usagef("--list takes only --patch, --platform, --catalog, --bulletin, --format and --lang")
+		if given || o.explain || o.setup >= 0 || o.pooled || o.window > 0 || o.observations != "" || len(o.consolesRaw) > 0 || o.plot != "" {
+			return usagef("--list takes only --patch, --platform, --catalog, --bulletin, --format, --lang and -o")
+		}
+		if o.format == "json" {
+			return usagef("--list writes a table or CSV; drop --format json")
 		}
 	case o.explain && o.format != "table":
 		return usagef("--explain writes text; drop --format %s", o.format)
@@ -473,7 +599,7 @@ func (o *options) checkCombination() error {
 		return usagef("no --patch given; try estimate --patch KB899588 --hosts 1200, or estimate --list")
 	case o.setup >= 0 && (len(o.patches) > 0 || o.pooled || o.flags.Changed("platform") || len(o.fleet) > 0):
 		return usagef("--setup is for a patch with no table; it takes no --patch, --platform, --pooled or mixed fleet")
-	case !given && !o.explain && o.window == 0:
+	case !given && !o.explain && o.window == 0 && o.plot == "":
 		return usagef("no --hosts given; say how many machines, e.g. --hosts 1200")
 	case o.window > 0 && len(o.consoles) > 1:
 		return usagef("--window answers for one console count; give a single --consoles")

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"flag"
+	"image"
+	_ "image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -50,6 +52,8 @@ func TestGolden(t *testing.T) {
 		{"bulletin-sjis-csv", []string{"--bulletin", "../../testdata/bulletins/plain-sjis.txt", "--patch", "KB914321", "--hosts", "50,100,250,500", "--format", "csv"}},
 		{"observations", []string{"--observations", "../../testdata/observations/site.csv", "--patch", "KB899588", "--platform", "xp", "--hosts", "2000", "--consoles", "1,4", "--lang", "en"}},
 		{"observations-explain", []string{"--observations", "../../testdata/observations/site.csv", "--patch", "KB899588", "--platform", "xp", "--explain"}},
+		{"json", []string{"--patch", "KB899588,KB937894", "--platform", "xp", "--hosts", "800,1200", "--format", "json"}},
+		{"bom-csv", []string{"--patch", "KB885881", "--hosts", "100", "--format", "csv", "--bom"}},
 		{"sweep-csv", []string{"--patch", "KB899588", "--platform", "xp", "--hosts", "100:1000:300", "--consoles", "1:3", "--contention", "0.05", "--format", "csv"}},
 		{"platform", []string{"--patch", "899588", "--platform", "xp", "--hosts", "50,100,250,500,1000"}},
 		{"list", []string{"--list"}},
@@ -167,7 +171,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--patch", "", "--hosts", "1200"}, `empty patch name`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--frobnicate"}, `unknown flag: --frobnicate`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "-x"}, `unknown shorthand flag: 'x'`},
-		{[]string{"--patch", "KB899588", "--hosts", "1200", "--format", "xml"}, `--format "xml": want table or csv`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "--format", "xml"}, `--format "xml": want table, csv or json`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--lang", "fr"}, `--lang "fr": want ja or en`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "extra"}, `unexpected argument "extra"`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--platform", "Vista"}, `no platform of KB899588 contains "Vista"`},
@@ -194,6 +198,14 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--patch", "KB899588", "--hosts", "1:20000"}, `too many for a table`},
 		{[]string{"--patch", "KB899588", "--hosts", "10", "--observations", ""}, `--observations "": empty file name`},
 		{[]string{"--patch", "KB899588", "--hosts", "10", "--bulletin", ""}, `--bulletin "": empty file name`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--bom"}, `--bom goes with --format csv`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--plot", "x.gif"}, `--plot "x.gif": want a file name ending in .png or .svg`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--plot", "x.png", "-o", "x.png"}, `name the same file`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--plot", "x.png", "--plot-size", "800"}, `--plot-size "800"`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "--plot-size", "800x500"}, `--plot-size goes with --plot`},
+		{[]string{"--patch", "KB899588", "--hosts", "10", "-o", ""}, `--output "": empty file name`},
+		{[]string{"--list", "--format", "json"}, `drop --format json`},
+		{[]string{"--catalog", filepath.Join(catalogDir, "steep.csv"), "--patch", "KB1", "--hosts", "1,200", "--format", "csv"}, `longer than 100 years`},
 		{[]string{"--list", "--bulletin", "../../testdata/bulletins/bad-cell.txt"}, `bad-cell.txt:16: 予想適用時間: cell "1時間xx分" is not a duration`},
 		{[]string{"--list", "--bulletin", "../../testdata/bulletins/no-timing.txt"}, `no-timing.txt: MS06-058 has no 予想適用時間 table`},
 		{[]string{"--list", "--bulletin", "../../testdata/bulletins/junk.bin"}, `junk.bin: not a HotFix Alert page`},
@@ -237,6 +249,7 @@ func TestBadInput(t *testing.T) {
 
 // TestHelpExamplesRun runs every example line of --help.
 func TestHelpExamplesRun(t *testing.T) {
+	t.Chdir(t.TempDir()) // examples may write files
 	_, help, _ := runCLI("--help")
 	_, examples, _ := strings.Cut(help, "Examples:\n")
 	examples, _, _ = strings.Cut(examples, "\n\n")
@@ -328,5 +341,85 @@ func TestREADMEExamples(t *testing.T) {
 	}
 	if n < 4 {
 		t.Errorf("found %d command examples in the README, want at least 4", n)
+	}
+}
+
+// TestOutputFile: -o writes the same bytes as standard output, through a
+// temporary file that does not stay behind.
+func TestOutputFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, format := range []string{"csv", "json", "table"} {
+		args := []string{"--patch", "KB899588", "--hosts", "100:2000:100", "--consoles", "1,2", "--format", format}
+		_, want, _ := runCLI(args...)
+		path := filepath.Join(dir, "out."+format)
+		code, out, errOut := runCLI(append(args, "-o", path)...)
+		if code != 0 || out != "" {
+			t.Fatalf("-o %s: exit %d, stdout %q, stderr %q", path, code, out, errOut)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil || string(got) != want {
+			t.Errorf("-o %s holds %d bytes, stdout had %d (%v)", format, len(got), len(want), err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 3 {
+		t.Errorf("the folder holds %d files, want the 3 outputs and no temporary ones", len(entries))
+	}
+}
+
+// TestNoPartialOutput: a sweep that fails at its second row writes
+// nothing, neither to standard output nor to -o (an old file stays as it
+// was), and leaves no temporary file.
+func TestNoPartialOutput(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rows.csv")
+	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--catalog", filepath.Join(catalogDir, "steep.csv"), "--patch", "KB1", "--hosts", "1,200"}
+	for _, extra := range [][]string{{"--format", "csv"}, {"--format", "json"}, {"--format", "csv", "-o", path}, {"-o", path}} {
+		code, out, errOut := runCLI(append(args, extra...)...)
+		if code != 2 || out != "" || !strings.Contains(errOut, "longer than 100 years") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", extra, code, out, errOut)
+		}
+	}
+	if got, _ := os.ReadFile(path); string(got) != "old\n" {
+		t.Errorf("the old file became %q", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("the folder holds %d files, want only the old one", len(entries))
+	}
+	code, _, errOut := runCLI("--patch", "KB899588", "--hosts", "1", "-o", filepath.Join(dir, "no", "such", "dir.csv"))
+	if code != 1 || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("-o into a missing folder: exit %d, %q; want 1 and one line", code, errOut)
+	}
+}
+
+// TestPlotFile: --plot writes a PNG or SVG of the asked size beside the
+// usual output.
+func TestPlotFile(t *testing.T) {
+	dir := t.TempDir()
+	png := filepath.Join(dir, "kb.png")
+	code, out, errOut := runCLI("--patch", "KB899588", "--hosts", "1200", "--plot", png, "--plot-size", "640x400")
+	if code != 0 || !strings.Contains(out, "KB899588") {
+		t.Fatalf("exit %d, %q, %q", code, out, errOut)
+	}
+	f, err := os.Open(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, format, err := image.DecodeConfig(f)
+	if err != nil || format != "png" || cfg.Width != 640 || cfg.Height != 400 {
+		t.Errorf("plot: %v, %s %d×%d; want a 640×400 PNG", err, format, cfg.Width, cfg.Height)
+	}
+	svg := filepath.Join(dir, "kb.svg")
+	if code, _, errOut := runCLI("--patch", "KB937894", "--plot", svg); code != 0 {
+		t.Fatalf("--plot without --hosts: exit %d, %s", code, errOut)
+	}
+	data, err := os.ReadFile(svg)
+	if err != nil || !bytes.Contains(data, []byte(`<svg width="600pt" height="375pt"`)) {
+		t.Errorf("SVG %.80q…, %v; want 800×500 px (600×375 pt)", data, err)
 	}
 }

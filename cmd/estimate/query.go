@@ -120,13 +120,19 @@ func platforms(cs []*estimate.Curve) string {
 	return strings.Join(names, ", ")
 }
 
-// answer computes the rows, and the sentences that answer --window.
-func (q *query) answer(o options) ([]result, []answer, error) {
-	if n := len(q.curves) * max(len(o.hosts), 1) * len(o.consoles); n > maxRows {
-		return nil, nil, usagef("%d rows asked; at most %d rows are made", n, maxRows)
+// rows is the number of rows the query makes at most, totals included.
+func (q *query) rows(o options) int {
+	per := max(len(o.hosts), 1) * len(o.consoles)
+	if q.rollout {
+		return per * (len(q.curves) + 1)
 	}
+	return per * len(q.curves)
+}
+
+// each computes the rows one by one, handing each to emit, and returns the
+// sentences that answer --window. An error from emit stops it.
+func (q *query) each(o options, emit func(result) error) ([]answer, error) {
 	w := estimate.Window{Minutes: o.window, Upper: o.upper}
-	var results []result
 	var answers []answer
 	if q.rollout {
 		fleets := [][]estimate.Job{q.fleet}
@@ -143,15 +149,14 @@ func (q *query) answer(o options) ([]result, []answer, error) {
 		for _, jobs := range fleets {
 			for _, k := range o.consoles {
 				r := estimate.Rollout{Jobs: jobs, Consoles: k, Contention: o.contention, Coherency: o.coherency}
-				rs, a, err := o.plan(r, w)
+				a, err := o.plan(r, w, emit)
 				if err != nil {
-					return nil, nil, err
+					return nil, err
 				}
-				results = append(results, rs...)
 				answers = append(answers, a...)
 			}
 		}
-		return results, answers, nil
+		return answers, nil
 	}
 	for _, c := range q.curves {
 		if w.Minutes > 0 && len(o.hosts) == 0 {
@@ -163,9 +168,11 @@ func (q *query) answer(o options) ([]result, []answer, error) {
 				continue
 			}
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
-			results = append(results, result{c, e})
+			if err := emit(result{c, e}); err != nil {
+				return nil, err
+			}
 			answers = append(answers, answer{kind: hostsFor, curve: c, hosts: h, est: e, window: w})
 			continue
 		}
@@ -173,29 +180,31 @@ func (q *query) answer(o options) ([]result, []answer, error) {
 			for _, k := range o.consoles {
 				if w.Minutes > 0 {
 					r := estimate.Rollout{Jobs: []estimate.Job{{Curve: c, Hosts: h}}, Consoles: k, Contention: o.contention, Coherency: o.coherency}
-					rs, a, err := o.plan(r, w)
+					a, err := o.plan(r, w, emit)
 					if err != nil {
-						return nil, nil, err
+						return nil, err
 					}
-					results = append(results, rs...)
 					answers = append(answers, a...)
 					continue
 				}
 				e, err := c.Estimate(estimate.Scenario{Hosts: h, Consoles: k, Contention: o.contention, Coherency: o.coherency})
 				if err != nil {
-					return nil, nil, err
+					return nil, err
 				}
-				results = append(results, result{c, e})
+				if err := emit(result{c, e}); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
-	return results, answers, nil
+	return answers, nil
 }
 
 // plan estimates one rollout and, with a window, answers its question:
-// the consoles it needs, or with --consoles the windows.
-func (o *options) plan(r estimate.Rollout, w estimate.Window) ([]result, []answer, error) {
-	hosts := 0
+// the consoles it needs, or with --consoles the windows. It emits the
+// jobs' rows and, for several jobs, their total.
+func (o *options) plan(r estimate.Rollout, w estimate.Window, emit func(result) error) ([]answer, error) {
+	hosts := 0 // the fleet: the jobs' hosts for a mixed fleet, one job's for a bundle
 	for _, j := range r.Jobs {
 		if len(o.fleet) > 0 || hosts == 0 {
 			hosts += j.Hosts
@@ -218,20 +227,24 @@ func (o *options) plan(r estimate.Rollout, w estimate.Window) ([]result, []answe
 		p, err = miss.Best, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var rs []result
 	for i, e := range p.Jobs {
-		rs = append(rs, result{r.Jobs[i].Curve, e})
+		if err := emit(result{r.Jobs[i].Curve, e}); err != nil {
+			return nil, err
+		}
 	}
 	if len(r.Jobs) > 1 {
 		perWindow := (hosts + p.Windows - 1) / p.Windows
-		rs = append(rs, result{est: estimate.Estimate{
+		total := estimate.Estimate{
 			Scenario: estimate.Scenario{Hosts: perWindow, Consoles: p.Consoles, Contention: r.Contention, Coherency: r.Coherency},
-			Minutes:  p.Minutes, Low: p.Low, High: p.High, Level: p.Level, Extrapolated: p.Extrapolated}})
+			Minutes:  p.Minutes, Low: p.Low, High: p.High, Level: p.Level, Extrapolated: p.Extrapolated}
+		if err := emit(result{est: total}); err != nil {
+			return nil, err
+		}
 	}
 	if w.Minutes == 0 {
-		return rs, nil, nil
+		return nil, nil
 	}
-	return rs, []answer{{kind: kind, hosts: hosts, plan: p, window: w, miss: miss}}, nil
+	return []answer{{kind: kind, hosts: hosts, plan: p, window: w, miss: miss}}, nil
 }
