@@ -4,7 +4,8 @@
 // console needs to apply each package to 50, 100, 250 and 500 machines.
 //
 // Parse reads one page, as extracted text in either of its layouts or as
-// saved HTML, in UTF-8, Shift_JIS, EUC-JP or ISO-2022-JP.
+// saved HTML, in UTF-8, UTF-16 (with a BOM), Shift_JIS, EUC-JP or
+// ISO-2022-JP.
 //
 // It also converts Japanese durations both ways: ParseDuration reads
 // "1時間28分" as 88 minutes and FormatDuration writes 212 minutes as
@@ -103,20 +104,21 @@ type Package struct {
 	Bytes    int64  // size in bytes
 }
 
-// Timing is one row of a 予想適用時間 table: how long one console takes to
-// apply one package to fleets of the sizes in the table's header.
+// Timing is one row of a 予想適用時間 table: how long the table's consoles
+// take to apply one package to fleets of the sizes in the table's header.
 type Timing struct {
-	KB       string  // the package's KB number, e.g. "KB899588"
+	KB       string  // the KB number in the package's file name, e.g. "KB899588"; else the bulletin's KB when it has exactly one; else ""
 	Package  string  // package file name, as in the row
-	Platform string  // platform as printed under the package name, without parentheses
-	Console  string  // console and version from the footnote: "UpdateEXPERT 6.1", or "UpdateEXPERT" when no version is named
+	Platform string  // platform as printed with the package name, without parentheses
+	Console  string  // console and version from the footnote: "UpdateEXPERT 6.1", "UpdateEXPERT" when no version is named, "" when the table has no footnote
+	Consoles int     // consoles the footnote's times are for; 1 when it says 1コンソール or names none
 	Points   []Point // the cells present, in header order
 	Absent   []int   // fleet sizes (hosts) whose cell is missing or marked 対応予定
 	Line     int     // 1-based line of the page where the row starts
 }
 
-// Point is one published cell: Minutes for one console to patch Hosts
-// machines.
+// Point is one published cell: Minutes for the table's consoles to patch
+// Hosts machines.
 type Point struct {
 	Hosts   int // fleet size from the table header, machines
 	Minutes int // published time, whole minutes

@@ -15,12 +15,14 @@ const maxDurationMinutes = 100 * 366 * 24 * 60
 
 // ParseDuration parses a duration written the way HotFix Alert timing tables
 // write it: hours with 時間 and minutes with 分, either part optional but not
-// both, hours first ("1時間28分", "12分", "2時間", "1時間 35分"). Digits and
-// spaces may be full-width ("１時間２８分"); spaces around the numbers and
-// units are ignored. The result is a whole number of minutes.
+// both, hours first ("1時間28分", "12分", "2時間", "1時間 35分"). Minutes
+// after hours are fewer than 60; minutes alone may be any number ("90分").
+// Digits and spaces may be full-width ("１時間２８分"); spaces around the
+// numbers and units are ignored. The result is a whole number of minutes.
 //
 // Anything else, including an empty string, decimals, signs, units in the
-// wrong order or repeated, is an error that quotes the input.
+// wrong order or repeated, and "1時間75分", is an error that quotes the
+// input.
 func ParseDuration(s string) (time.Duration, error) {
 	folded := width.Fold.String(s)
 	rest := strings.TrimSpace(folded)
@@ -46,6 +48,9 @@ func ParseDuration(s string) (time.Duration, error) {
 		case strings.HasPrefix(after, "分"):
 			if sawMinutes {
 				return 0, &DurationError{Input: s, Reason: "分 must come once"}
+			}
+			if sawHours && n >= 60 {
+				return 0, &DurationError{Input: s, Reason: "minutes after 時間 must be fewer than 60"}
 			}
 			sawMinutes = true
 			total += n
@@ -81,8 +86,8 @@ func leadingNumber(s string) (n int64, rest string, ok bool) {
 // FormatDuration writes d in the style of UpdateEXPERT and the HotFix Alert
 // tables, rounded to the nearest minute: "12分", "1時間28分", "3時間32分",
 // "2時間" for whole hours and "0分" for less than half a minute. A negative
-// duration gets a leading "-". ParseDuration reads back every non-negative
-// result.
+// duration gets a leading "-". ParseDuration reads back every result from 0
+// to 100 years.
 func FormatDuration(d time.Duration) string {
 	return string(AppendDuration(nil, d))
 }
@@ -113,6 +118,9 @@ type DurationError struct {
 	Reason string // what is wrong with it
 }
 
+// Error returns the message, quoting the input and giving an example of the
+// format, e.g. `duration "28分1時間": 時間 must come once, before 分 (want
+// e.g. 1時間28分, 12分 or 2時間)`.
 func (e *DurationError) Error() string {
 	return fmt.Sprintf("duration %q: %s (want e.g. 1時間28分, 12分 or 2時間)", e.Input, e.Reason)
 }

@@ -22,6 +22,9 @@ func TestParseDuration(t *testing.T) {
 		{"0分", 0},
 		{"3 時間 32 分", 212},
 		{"100時間", 6000},
+		{"1時間59分", 119},
+		{"90分", 90}, // minutes alone may pass an hour
+		{"1時間 05分", 65},
 	} {
 		got, err := ParseDuration(tc.in)
 		if err != nil {
@@ -39,6 +42,7 @@ func TestParseDurationJunk(t *testing.T) {
 		"", "  ", "分", "時間", "12", "abc", "1.5分", "-5分", "+5分",
 		"28分1時間", "1時間2時間", "5分5分", "1時間28分x", "1h28m",
 		"99999999999分", "2000000時間", "1時間28", "対応予定",
+		"1時間60分", "1時間75分", "１時間６０分",
 	} {
 		d, err := ParseDuration(in)
 		if err == nil {

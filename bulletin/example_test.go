@@ -43,7 +43,7 @@ WindowsXP-KB930001-x86-JPN.exe
 	fmt.Println(b.ID, b.KBs, b.Severity, b.Urgency, b.Reboot)
 	for _, r := range b.Timings {
 		p, _ := b.Package(r.Package)
-		fmt.Printf("%s %s (%s, %d bytes) with %s, line %d\n", r.KB, r.Platform, r.Package, p.Bytes, r.Console, r.Line)
+		fmt.Printf("%s %s (%s, %d bytes) with %d × %s, line %d\n", r.KB, r.Platform, r.Package, p.Bytes, r.Consoles, r.Console, r.Line)
 		for _, pt := range r.Points {
 			fmt.Printf("  %d台: %d min\n", pt.Hosts, pt.Minutes)
 		}
@@ -51,7 +51,7 @@ WindowsXP-KB930001-x86-JPN.exe
 	}
 	// Output:
 	// MS06-090 [KB930001] 2(重要) 早期適用 required
-	// KB930001 Windows XP SP2 (WindowsXP-KB930001-x86-JPN.exe, 512000 bytes) with UpdateEXPERT 6.1, line 21
+	// KB930001 Windows XP SP2 (WindowsXP-KB930001-x86-JPN.exe, 512000 bytes) with 1 × UpdateEXPERT 6.1, line 21
 	//   50台: 17 min
 	//   100台: 26 min
 	//   500台: 93 min

@@ -46,12 +46,17 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		for _, r := range b.Timings {
-			if r.Line < 1 || r.Package == "" || len(r.Points)+len(r.Absent) == 0 {
+			if r.Line < 1 || r.Package == "" || len(r.Points)+len(r.Absent) == 0 || r.Consoles < 1 {
 				t.Errorf("timing row %+v", r)
 			}
 			for _, p := range r.Points {
 				if p.Hosts < 1 || p.Minutes < 0 {
 					t.Errorf("point %+v in row %+v", p, r)
+				}
+				for _, q := range r.Points {
+					if p.Hosts < q.Hosts && p.Minutes > q.Minutes {
+						t.Errorf("times decrease from %+v to %+v in row %+v", p, q, r)
+					}
 				}
 			}
 		}

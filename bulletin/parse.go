@@ -17,8 +17,9 @@ const maxPageBytes = 16 << 20
 
 // ErrNotBulletin is the error (matched with errors.Is) Parse returns for an
 // input that is not a HotFix Alert page at all: one with no 脆弱性識別番号
-// field, including empty input and binary junk, or one over 16 MiB.
-var ErrNotBulletin = errors.New("not a HotFix Alert page: no 脆弱性識別番号 field")
+// field, including empty input and binary junk, or one over 16 MiB. The
+// error Parse returns wraps it and says which.
+var ErrNotBulletin = errors.New("not a HotFix Alert page")
 
 // ParseError reports a malformed field or table of a page and the line it
 // is on, like encoding/csv.ParseError. Its message reads e.g.
@@ -43,37 +44,47 @@ func errAt(l line, format string, args ...any) error {
 // The page may be text extracted from the web page, in either of two
 // layouts: plain lines (a table row's cells separated by spaces; a cell
 // "1時間 35分" stays one cell) or lines where each table cell ends with
-// " |". It may also be the HTML page as a browser saves it. The encoding is
-// detected: bytes that are valid UTF-8 (after an optional BOM) are UTF-8,
-// or ISO-2022-JP if they hold its escapes; otherwise an HTML meta charset
-// naming a Japanese encoding is honoured; otherwise the bytes are read as
-// EUC-JP if they are valid EUC-JP, else as whichever of Shift_JIS (CP932)
-// and EUC-JP has fewer invalid bytes. Full-width digits, letters and spaces
-// read as ASCII ones.
+// " |". It may also be the HTML page as a browser saves it. Lines may end
+// with LF, CR LF or CR; other control characters read as spaces.
+//
+// The encoding is detected: a BOM says UTF-8 or UTF-16 (as Internet
+// Explorer saves "Unicode"); bytes that are valid UTF-8 are UTF-8, or
+// ISO-2022-JP if they hold its escapes; otherwise an HTML meta charset
+// naming UTF-8 or a Japanese encoding is honoured; otherwise the bytes are
+// read as EUC-JP if they are valid EUC-JP, else as whichever of UTF-8,
+// Shift_JIS (CP932) and EUC-JP has the fewest invalid bytes (so a UTF-8
+// page cut mid-character stays UTF-8). Invalid bytes read as U+FFFD.
+// Full-width digits, letters and spaces read as ASCII ones.
 //
 // Parse takes the bulletin ID and KB numbers from the 脆弱性識別番号 field
 // only (bulletin IDs elsewhere in the prose are ignored) and the title from
 // the line after it; the selected 深刻度 level (the one line not indented
 // among the four, or the level after a "→" cell); 対策; the strictest
-// 再起動の必要性 statement; the right column of 対象プラットフォーム; each
+// 再起動の必要性 statement; the right column of 対象プラットフォーム; every
 // package of 適用されるファイル情報 (the tables headed ファイル名 日付 バージョン
-// サイズ without 機能); and every row of every 予想適用時間 table, with the
-// fleet sizes read from the table's header and the console from the
-// footnote after it (1コンソールのUpdateEXPERT 6.1で…; Console is empty when
-// there is none). A cell that is empty, missing, "-" or 対応予定 is absent:
-// it is listed in Timing.Absent and gives no Point.
+// サイズ without 機能); and every row of every 予想適用時間 table. A table is
+// found by its header, 修正プログラム名 and the fleet sizes (50台 100台 …,
+// on the same line, the next one or in the following cells); its rows are
+// a package file name, its (platform) and its times, and the footnote after
+// them names the console and how many there were
+// (1コンソールのUpdateEXPERT 6.1で…). A cell that is empty, missing, "-" or
+// 対応予定 is absent: it is listed in Timing.Absent and gives no Point.
 //
 // A page without a 予想適用時間 table parses, with no Timings (see
-// Bulletin.HasTimings). An input that is not a HotFix Alert page returns
-// ErrNotBulletin; a malformed field or table returns a *ParseError naming
-// its line.
+// Bulletin.HasTimings). An input that is not a HotFix Alert page returns an
+// error wrapping ErrNotBulletin. A malformed field or table returns a
+// *ParseError naming its line; for a table that includes a header that
+// cannot be read or has no rows, a row whose times decrease as the fleet
+// grows, and anything that holds a time, 対応予定 or a package file name
+// between the last row and the footnote (a row cut short rather than
+// silently lost).
 func Parse(r io.Reader) (*Bulletin, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, maxPageBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading the page: %w", err)
 	}
 	if len(raw) > maxPageBytes {
-		return nil, fmt.Errorf("page larger than %d MiB: %w", maxPageBytes>>20, ErrNotBulletin)
+		return nil, fmt.Errorf("%w: larger than %d MiB", ErrNotBulletin, maxPageBytes>>20)
 	}
 	p := page{lines: pageLines(decode(raw))}
 	return p.bulletin()
@@ -143,13 +154,13 @@ func (p *page) field(label string, limit int) []line {
 	return out
 }
 
-var idRe = regexp.MustCompile(`^(?i)(MS\d{2}-\d{3})((?:/(?:KB)?\d+)*)(?:\s|$)`)
+var idRe = regexp.MustCompile(`(?i)^(MS\d{2}-\d{3})((?:/(?:KB)?\d+)*)(?:\s|$)`)
 
 // identify sets the ID, KBs and title from the 脆弱性識別番号 field.
 func (p *page) identify(b *Bulletin) error {
 	i := p.find("脆弱性識別番号")
 	if i < 0 {
-		return ErrNotBulletin
+		return fmt.Errorf("%w: no 脆弱性識別番号 field", ErrNotBulletin)
 	}
 	j := p.next(i)
 	if j < 0 {
@@ -234,32 +245,47 @@ func rebootOf(s string) Reboot {
 }
 
 // platforms returns the right column of the 対象プラットフォーム table, whose
-// header is 影響を受けるソフトウェア 対象プラットフォーム. In the cell layout
-// the cells pair up until an empty cell or a line that is not a cell; in the
-// plain layout each row is one line, up to a blank line, a "‥‥‥" section
-// line or a cell (see rightColumn).
+// header is 影響を受けるソフトウェア 対象プラットフォーム, on one line or two.
 func (p *page) platforms() []string {
 	i := 0
-	for ; i < len(p.lines); i++ {
-		if t := p.lines[i].text; t == "影響を受けるソフトウェア" || strings.HasPrefix(t, "影響を受けるソフトウェア ") {
+	for i < len(p.lines) {
+		if _, ok := cutLabel(p.lines[i].text, "影響を受けるソフトウェア"); ok {
 			break
 		}
+		i++
 	}
 	if i++; i < len(p.lines) && p.lines[i].text == "対象プラットフォーム" {
 		i++
 	}
+	if i < len(p.lines) && p.lines[i].cell {
+		return p.platformCells(i)
+	}
+	return p.platformRows(i)
+}
+
+// platformCells reads the table in the cell layout from line i: the cells
+// pair up (software, platform) until an empty cell or a line that is not a
+// cell.
+func (p *page) platformCells(i int) []string {
 	var out []string
-	for cells := i < len(p.lines) && p.lines[i].cell; i < len(p.lines) && p.lines[i].cell == cells; i++ {
-		l := p.lines[i]
-		if cells {
-			if l.text == "" || i+1 == len(p.lines) || !p.lines[i+1].cell || p.lines[i+1].text == "" {
-				break
-			}
-			i++
-			out = append(out, p.lines[i].text)
-			continue
+	for ; i+1 < len(p.lines); i += 2 {
+		software, platform := p.lines[i], p.lines[i+1]
+		if !software.cell || !platform.cell || software.text == "" || platform.text == "" {
+			break
 		}
-		if l.text == "" || strings.HasPrefix(l.text, "‥") {
+		out = append(out, platform.text)
+	}
+	return out
+}
+
+// platformRows reads the table in the plain layout from line i: a row a
+// line, up to a blank line, a "‥‥‥" section line or a cell. See
+// rightColumn for how a row splits.
+func (p *page) platformRows(i int) []string {
+	var out []string
+	for ; i < len(p.lines); i++ {
+		l := p.lines[i]
+		if l.cell || l.text == "" || strings.HasPrefix(l.text, "‥") {
 			break
 		}
 		if r, ok := rightColumn(l.text); ok {
@@ -270,16 +296,57 @@ func (p *page) platforms() []string {
 }
 
 // rightColumn splits a plain-layout platform row such as
-// "Windows NT 4.0 Windows NT Server 4.0 SP6a": the right column starts where
-// the row's first word comes again. A row where it does not, or a line of
-// prose (with 。 or 、), is a note and has no right column.
+// "Windows NT 4.0 Windows NT Server 4.0 SP6a" and returns its right column.
+// The right column names the product again, so it starts where the row's
+// first word comes again; when that word does not ("Microsoft Office XP
+// Office XP SP3"), at the first word that repeats an earlier one. A row with
+// no repeated word, or a line of prose (with 。 or 、), is a note and has no
+// right column.
 func rightColumn(s string) (string, bool) {
-	first, _, _ := strings.Cut(s, " ")
-	k := strings.Index(s, " "+first)
-	if k < 0 || strings.ContainsAny(s, "。、") {
+	if strings.ContainsAny(s, "。、") {
 		return "", false
 	}
-	return s[k+1:], true
+	type word struct {
+		text string
+		at   int // byte offset in s
+	}
+	var words []word
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] != ' ' && s[j] != '\t' {
+			j++
+		}
+		if j > i {
+			words = append(words, word{s[i:j], i})
+		}
+		i = j + 1
+	}
+	if len(words) == 0 {
+		return "", false
+	}
+	for _, w := range words[1:] {
+		if w.text == words[0].text {
+			return s[w.at:], true
+		}
+	}
+	seen := make(map[string]bool, len(words))
+	for _, w := range words {
+		if seen[w.text] {
+			return s[w.at:], true
+		}
+		seen[w.text] = true
+	}
+	return "", false
+}
+
+// cutLabel reports whether text is label, alone or followed by white space
+// and more, and returns the more.
+func cutLabel(text, label string) (rest string, ok bool) {
+	rest, ok = strings.CutPrefix(text, label)
+	if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+		return "", false
+	}
+	return strings.TrimSpace(rest), true
 }
 
 // token is one cell of a table: a cell line, or a word of a plain line.
@@ -288,53 +355,118 @@ type token struct {
 	line line
 }
 
-// tokens returns up to limit non-empty cells from line i on.
-func (p *page) tokens(i, limit int) []token {
+// words returns the words of text, which is on line l, as tokens.
+func words(text string, l line) []token {
 	var out []token
-	for ; i < len(p.lines) && len(out) < limit; i++ {
-		l := p.lines[i]
-		if l.cell {
-			if l.text != "" {
-				out = append(out, token{l.text, l})
-			}
-			continue
-		}
-		for _, f := range strings.Fields(l.text) {
-			if len(out) < limit {
-				out = append(out, token{f, l})
-			}
-		}
+	for _, f := range strings.Fields(text) {
+		out = append(out, token{f, l})
 	}
 	return out
+}
+
+// cellReader reads the cells of a table in either layout from a line on: a
+// cell line is one cell, kept in position when it is empty; a plain line
+// gives one cell per word; a blank plain line ends the table.
+type cellReader struct {
+	p     *page
+	next  int     // index of the next line to read
+	words []token // words of the plain line last read, not read yet
+}
+
+// read returns the next cell, or false at the end of the table.
+func (r *cellReader) read() (token, bool) {
+	for len(r.words) == 0 {
+		if r.next >= len(r.p.lines) {
+			return token{}, false
+		}
+		l := r.p.lines[r.next]
+		switch {
+		case l.cell:
+			r.next++
+			return token{l.text, l}, true
+		case l.text == "":
+			return token{}, false
+		}
+		r.next++
+		r.words = words(l.text, l)
+	}
+	t := r.words[0]
+	r.words = r.words[1:]
+	return t, true
 }
 
 var packageHeader = [...]string{"ファイル名", "日付", "バージョン", "サイズ"}
 
 // packages returns the packages of 適用されるファイル情報: each table headed
 // ファイル名 日付 バージョン サイズ (not followed by 機能, which heads the
-// per-file tables) gives the package in its next four cells, under the
-// platform of the "Platform:" line before it.
+// per-file tables) lists packages in rows of four cells, the file name,
+// date, version and size, under the platform of the "Platform:" line before
+// it. Its rows go on while a row starts with a package file name.
 func (p *page) packages() ([]Package, error) {
 	var out []Package
 	for i, l := range p.lines {
 		if !strings.HasPrefix(l.text, packageHeader[0]) {
 			continue
 		}
-		t := p.tokens(i, 8)
-		if len(t) < 4 || t[0].text != packageHeader[0] || t[1].text != packageHeader[1] ||
-			t[2].text != packageHeader[2] || t[3].text != packageHeader[3] || len(t) > 4 && t[4].text == "機能" {
+		r := cellReader{p: p, next: i}
+		if !r.packageHeader() {
 			continue
 		}
-		if len(t) < 8 {
+		name, ok := r.read()
+		switch {
+		case !ok:
 			return nil, errAt(l, "適用されるファイル情報: the table ends before its package's name, date, version and size")
+		case !packageRe.MatchString(name.text):
+			return nil, errAt(name.line, "適用されるファイル情報: %q is not a package file name", name.text)
 		}
-		size, err := strconv.ParseInt(strings.ReplaceAll(t[7].text, ",", ""), 10, 64)
-		if err != nil || size < 0 {
-			return nil, errAt(t[7].line, "適用されるファイル情報: size %q of %s is not a number of bytes", t[7].text, t[4].text)
+		platform := p.heading(i)
+		for ok && packageRe.MatchString(name.text) {
+			pkg, err := r.packageRow(platform, name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, pkg)
+			name, ok = r.read()
 		}
-		out = append(out, Package{Platform: p.heading(i), File: t[4].text, Date: t[5].text, Version: t[6].text, Bytes: size})
 	}
 	return out, nil
+}
+
+// packageHeader reads the cells ファイル名 日付 バージョン サイズ and reports
+// whether they head a package table: they do unless 機能 follows.
+func (r *cellReader) packageHeader() bool {
+	for _, want := range packageHeader {
+		if t, ok := r.read(); !ok || t.text != want {
+			return false
+		}
+	}
+	before := *r
+	if t, ok := r.read(); ok && t.text == "機能" {
+		return false
+	}
+	*r = before
+	return true
+}
+
+// packageRow reads the date, version and size that follow the file name of
+// a package. An empty size cell leaves Bytes 0.
+func (r *cellReader) packageRow(platform string, name token) (Package, error) {
+	var t [3]token
+	for i := range t {
+		var ok bool
+		if t[i], ok = r.read(); !ok {
+			return Package{}, errAt(name.line, "適用されるファイル情報: the table ends before the date, version and size of %s", name.text)
+		}
+	}
+	pkg := Package{Platform: platform, File: name.text, Date: t[0].text, Version: t[1].text}
+	if size := t[2]; size.text != "" {
+		n, err := strconv.ParseInt(strings.ReplaceAll(size.text, ",", ""), 10, 64)
+		if err != nil || n < 0 {
+			return Package{}, errAt(size.line, "適用されるファイル情報: size %q of %s is not a number of bytes", size.text, name.text)
+		}
+		pkg.Bytes = n
+	}
+	return pkg, nil
 }
 
 // heading returns the platform of a "Windows 2000 SP4:" line just before
@@ -354,12 +486,19 @@ func (p *page) heading(i int) string {
 	return strings.TrimSpace(strings.TrimPrefix(h, "・"))
 }
 
+// headerLabel starts the header line of a 予想適用時間 table.
+const headerLabel = "修正プログラム名"
+
 var (
-	packageRe  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*\.[A-Za-z0-9]{2,4}$`)
+	// packageRe matches a package file name: letters, digits and "_.+-",
+	// and an extension that starts with a letter (a version such as
+	// 5.0.2195.7100 is not a file name).
+	packageRe  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+-]*\.[A-Za-z][A-Za-z0-9]{1,3}$`)
 	kbRe       = regexp.MustCompile(`(?i)KB(\d+)`)
-	footnoteRe = regexp.MustCompile(`^\d+\s*コンソールの\s*([A-Za-z][A-Za-z0-9]*)\s*(\d+(?:\.\d+)*)?\s*で`)
+	footnoteRe = regexp.MustCompile(`^(\d+)\s*コンソールの\s*([A-Za-z][A-Za-z0-9]*)\s*(\d+(?:\.\d+)*)?\s*で`)
 	minutesRe  = regexp.MustCompile(`^\d+分$`)
 	fleetRe    = regexp.MustCompile(`^(\d{1,7})台$`)
+	timeRe     = regexp.MustCompile(`\d\s*(?:分|時間)`)
 )
 
 // isPackageRow reports whether s starts a timing row: a package file name,
@@ -378,16 +517,29 @@ func isAbsent(s string) bool {
 	return false
 }
 
-// timings returns the rows of every 予想適用時間 table. A 予想適用時間 line not
-// followed by a 修正プログラム名 header has no table.
+// holdsRow reports whether s holds something of a timing row: a time (a
+// number with 分 or 時間), 対応予定, or a package file name.
+func holdsRow(s string) bool {
+	if timeRe.MatchString(s) || strings.Contains(s, "対応予定") {
+		return true
+	}
+	for _, f := range strings.Fields(s) {
+		if packageRe.MatchString(strings.Trim(f, "()")) {
+			return true
+		}
+	}
+	return false
+}
+
+// timings returns the rows of every 予想適用時間 table. A table is found by
+// its header, 修正プログラム名 and the fleet sizes (see header), wherever it
+// stands: after a 予想適用時間 line, a heading such as ■予想適用時間(目安),
+// or a note. A page whose 予想適用時間 section has no header (対応予定) has
+// no table.
 func (p *page) timings(kbs []string) ([]Timing, error) {
 	var out []Timing
-	for i, l := range p.lines {
-		if l.text != "予想適用時間" {
-			continue
-		}
-		h := p.next(i)
-		if h < 0 || p.lines[h].text != "修正プログラム名" && !strings.HasPrefix(p.lines[h].text, "修正プログラム名 ") {
+	for h, l := range p.lines {
+		if _, ok := cutLabel(l.text, headerLabel); !ok {
 			continue
 		}
 		rows, err := p.table(h, kbs)
@@ -399,98 +551,179 @@ func (p *page) timings(kbs []string) ([]Timing, error) {
 	return out, nil
 }
 
-// table reads the 予想適用時間 table whose header is line h.
+// table reads the 予想適用時間 table whose header starts at line h: its rows,
+// then its footnote. A table needs at least one row.
 func (p *page) table(h int, kbs []string) ([]Timing, error) {
-	hl := p.lines[h]
-	plain := !hl.cell
-	var heads []token
-	k := h + 1
-	if plain {
-		for _, f := range strings.Fields(hl.text)[1:] {
-			heads = append(heads, token{f, hl})
-		}
-	} else {
-		for ; k < len(p.lines) && p.lines[k].cell && !isPackageRow(p.lines[k].text); k++ {
-			heads = append(heads, token{p.lines[k].text, p.lines[k]})
-		}
-	}
-	if len(heads) == 0 {
-		return nil, errAt(hl, "予想適用時間: the header has no fleet sizes (want e.g. 50台 100台 250台 500台)")
-	}
-	sizes := make([]int, 0, len(heads))
-	for _, t := range heads {
-		m := fleetRe.FindStringSubmatch(t.text)
-		if m == nil {
-			return nil, errAt(t.line, "予想適用時間: header cell %q is not a fleet size like 50台", t.text)
-		}
-		n, _ := strconv.Atoi(m[1]) // at most 7 digits
-		if n == 0 {
-			return nil, errAt(t.line, "予想適用時間: header cell %q: a fleet size is at least 1台", t.text)
-		}
-		if slices.Contains(sizes, n) {
-			return nil, errAt(t.line, "予想適用時間: fleet size %s appears twice in the header", t.text)
-		}
-		sizes = append(sizes, n)
+	sizes, k, err := p.header(h)
+	if err != nil {
+		return nil, err
 	}
 	var rows []Timing
 	for k = p.next(k - 1); k >= 0 && isPackageRow(p.lines[k].text); k = p.next(k - 1) {
-		row, next, err := p.row(k, plain, sizes, kbs)
+		row, next, err := p.row(k, sizes, kbs)
 		if err != nil {
 			return nil, err
 		}
 		rows = append(rows, row)
 		k = next
 	}
-	if k >= 0 {
-		if m := footnoteRe.FindStringSubmatch(p.lines[k].text); m != nil {
-			console := strings.TrimSpace(m[1] + " " + m[2])
-			for i := range rows {
-				rows[i].Console = console
-			}
+	if len(rows) == 0 {
+		return nil, errAt(p.lines[h], "予想適用時間: the table has no rows (want a package file name after the header)")
+	}
+	f, err := p.footnote(k, rows[len(rows)-1].Package)
+	if err != nil {
+		return nil, err
+	}
+	console, consoles := "", 1
+	if f >= 0 {
+		m := footnoteRe.FindStringSubmatch(p.lines[f].text)
+		if consoles, err = strconv.Atoi(m[1]); err != nil || consoles < 1 {
+			return nil, errAt(p.lines[f], "予想適用時間: footnote: %sコンソール is not a console count (want 1 or more)", m[1])
 		}
+		console = strings.TrimSpace(m[2] + " " + m[3])
+	}
+	for i := range rows {
+		rows[i].Console, rows[i].Consoles = console, consoles
 	}
 	return rows, nil
 }
 
+// header reads the fleet sizes of the table whose header starts at line h:
+// 修正プログラム名 followed by sizes like 50台, on the same line (plain
+// layout), on the next line (a header split in two), or in the cells after
+// it (cell layout). It returns them in header order, with the index of the
+// line after the header.
+func (p *page) header(h int) ([]int, int, error) {
+	hl := p.lines[h]
+	rest, _ := cutLabel(hl.text, headerLabel)
+	var heads []token
+	next := h + 1
+	switch k := p.next(h); {
+	case rest != "":
+		heads = words(rest, hl)
+	case k >= 0 && p.lines[k].cell:
+		for next = k; next < len(p.lines) && p.lines[next].cell && !isPackageRow(p.lines[next].text); next++ {
+			heads = append(heads, token{p.lines[next].text, p.lines[next]})
+		}
+	case k >= 0 && fleetRe.MatchString(firstWord(p.lines[k].text)):
+		heads, next = words(p.lines[k].text, p.lines[k]), k+1
+	}
+	if len(heads) == 0 {
+		return nil, 0, errAt(hl, "予想適用時間: the header has no fleet sizes (want e.g. 50台 100台 250台 500台)")
+	}
+	sizes := make([]int, 0, len(heads))
+	seen := make(map[int]bool, len(heads))
+	for _, t := range heads {
+		m := fleetRe.FindStringSubmatch(t.text)
+		if m == nil {
+			return nil, 0, errAt(t.line, "予想適用時間: header cell %q is not a fleet size like 50台", t.text)
+		}
+		n, _ := strconv.Atoi(m[1]) // at most 7 digits
+		if n == 0 {
+			return nil, 0, errAt(t.line, "予想適用時間: header cell %q: a fleet size is at least 1台", t.text)
+		}
+		if seen[n] {
+			return nil, 0, errAt(t.line, "予想適用時間: fleet size %s appears twice in the header", t.text)
+		}
+		seen[n] = true
+		sizes = append(sizes, n)
+	}
+	return sizes, next, nil
+}
+
+// firstWord returns the first word of s, or "".
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// footnote returns the index of the footnote of a table whose rows end
+// before line k (the first non-blank line after them, or -1): the first line
+// from k on that reads like 1コンソールのUpdateEXPERT 6.1で…, before the next
+// table's header; or -1 when there is none. The lines between the rows and
+// the footnote, or the line after the rows when there is no footnote, must
+// hold nothing of a row (see holdsRow): one that does means that the rows
+// stopped early, at a times line wrapped in two or a cell that is not a time,
+// and is an error naming the line where they stopped. last is the package of
+// the last row read.
+func (p *page) footnote(k int, last string) (int, error) {
+	if k < 0 {
+		return -1, nil
+	}
+	f := -1
+	for i := k; i < len(p.lines); i++ {
+		if footnoteRe.MatchString(p.lines[i].text) {
+			f = i
+			break
+		}
+		if _, ok := cutLabel(p.lines[i].text, headerLabel); ok {
+			break
+		}
+	}
+	end := f
+	if f < 0 {
+		end = k + 1
+	}
+	for i := k; i < end; i++ {
+		if holdsRow(p.lines[i].text) {
+			return -1, errAt(p.lines[k], "予想適用時間: %q after the row of %s is neither a row nor the table's footnote", p.lines[k].text, last)
+		}
+	}
+	return f, nil
+}
+
 // row reads the timing row that starts at line k and returns it with the
-// index of the line after it. In the plain layout the row's cells are the
-// line after its platform line, unless that is the next package or the
-// footnote. In the cell layout they are the cells that follow, up to one per
-// fleet size, a line that is not a cell, the next package or the footnote; a
-// further cell that looks like a time or an absent marker is one too many.
-func (p *page) row(k int, plain bool, sizes []int, kbs []string) (Timing, int, error) {
+// index of the line after it. The row starts with the package's file name
+// and its (platform), on one line or two; its times follow. In the plain
+// layout they are the next non-blank line, unless that is the next package
+// or the footnote. In the cell layout (the platform ends a cell) they are
+// the cells that follow, up to one per fleet size, a line that is not a
+// cell, the next package or the footnote; a further cell that looks like a
+// time or an absent marker is one too many. Times must not decrease as the
+// fleet grows.
+func (p *page) row(k int, sizes []int, kbs []string) (Timing, int, error) {
 	pl := p.lines[k]
 	t := Timing{Line: pl.num}
 	name, platform, ok := strings.Cut(pl.text, "(")
 	t.Package = strings.TrimSpace(name)
-	j := k + 1
+	at := k // the line that holds the (platform)
 	if !ok {
-		if j < len(p.lines) {
-			platform, ok = strings.CutPrefix(p.lines[j].text, "(")
-			j++
+		if at++; at < len(p.lines) {
+			platform, ok = strings.CutPrefix(p.lines[at].text, "(")
 		}
-		if !ok || !strings.HasSuffix(platform, ")") {
+		if !ok {
 			return Timing{}, 0, errAt(pl, "予想適用時間: package %s has no (platform) line under it", t.Package)
 		}
 	}
-	t.Platform = strings.TrimSpace(strings.TrimSuffix(platform, ")"))
-	if m := kbRe.FindStringSubmatch(t.Package); m != nil {
+	platform, ok = strings.CutSuffix(platform, ")")
+	if !ok {
+		return Timing{}, 0, errAt(p.lines[at], "予想適用時間: the (platform) of %s does not end with \")\"", t.Package)
+	}
+	t.Platform = strings.TrimSpace(platform)
+	switch m := kbRe.FindStringSubmatch(t.Package); {
+	case m != nil:
 		t.KB = "KB" + m[1]
-	} else if len(kbs) > 0 {
+	case len(kbs) == 1:
 		t.KB = kbs[0]
 	}
 
 	var cells []token
-	if plain {
-		if j < len(p.lines) && p.lines[j].text != "" && !isPackageRow(p.lines[j].text) && !footnoteRe.MatchString(p.lines[j].text) {
-			for _, f := range cellFields(p.lines[j].text) {
-				cells = append(cells, token{f, p.lines[j]})
+	j := at + 1
+	if !p.lines[at].cell {
+		if n := p.next(at); n >= 0 && !isPackageRow(p.lines[n].text) && !footnoteRe.MatchString(p.lines[n].text) {
+			for _, f := range cellFields(p.lines[n].text) {
+				cells = append(cells, token{f, p.lines[n]})
 			}
-			j++
+			j = n + 1
 		}
 	} else {
 		for ; j < len(p.lines); j++ {
 			l := p.lines[j]
+			if !l.cell && l.text == "" {
+				continue
+			}
 			if !l.cell || isPackageRow(l.text) || footnoteRe.MatchString(l.text) {
 				break
 			}
@@ -506,6 +739,7 @@ func (p *page) row(k int, plain bool, sizes []int, kbs []string) (Timing, int, e
 	if len(cells) > len(sizes) {
 		return Timing{}, 0, errAt(cells[len(sizes)].line, "予想適用時間: row of %s has more cells than the header's %d fleet sizes", t.Package, len(sizes))
 	}
+	var present []token // the cell of each point
 	for n, size := range sizes {
 		if n >= len(cells) || isAbsent(cells[n].text) {
 			t.Absent = append(t.Absent, size)
@@ -516,8 +750,34 @@ func (p *page) row(k int, plain bool, sizes []int, kbs []string) (Timing, int, e
 			return Timing{}, 0, errAt(cells[n].line, "予想適用時間: cell %q is not a duration", cells[n].text)
 		}
 		t.Points = append(t.Points, Point{Hosts: size, Minutes: int(d / time.Minute)})
+		present = append(present, cells[n])
+	}
+	if err := checkGrowing(t, present); err != nil {
+		return Timing{}, 0, err
 	}
 	return t, j, nil
+}
+
+// checkGrowing checks that the times of row t do not decrease as the fleet
+// grows: a console never patches more machines in less time. cells are the
+// cells of t.Points.
+func checkGrowing(t Timing, cells []token) error {
+	order := make([]int, len(t.Points))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return t.Points[a].Hosts - t.Points[b].Hosts })
+	slowest := -1 // the point with the longest time among the smaller fleets
+	for _, i := range order {
+		if slowest >= 0 && t.Points[i].Minutes < t.Points[slowest].Minutes {
+			return errAt(cells[i].line, "予想適用時間: row of %s: %q for %d台 is less than %q for %d台 (times grow with the fleet)",
+				t.Package, cells[i].text, t.Points[i].Hosts, cells[slowest].text, t.Points[slowest].Hosts)
+		}
+		if slowest < 0 || t.Points[i].Minutes > t.Points[slowest].Minutes {
+			slowest = i
+		}
+	}
+	return nil
 }
 
 // cellFields splits a plain-layout row of durations into cells, keeping

@@ -30,9 +30,9 @@ type Curve struct {
 	tried    []*fit.Fit // the models fitted, affine first; empty for pooled and setup curves
 	reason   string     // why fit was chosen
 	level    float64    // confidence level of intervals
-	crit     float64    // fit.Critical(level)
-	minHosts int        // smallest per-console load in the data, hosts
-	maxHosts int        // largest per-console load in the data, hosts
+	pred     fit.Predictor
+	minHosts int // smallest per-console load in the data, hosts
+	maxHosts int // largest per-console load in the data, hosts
 }
 
 // newCurve fits a series, choosing the model by leave-one-out error. A
@@ -50,7 +50,7 @@ func newCurve(e *entry) (*Curve, error) {
 }
 
 func (c *Curve) setLevel(level float64) *Curve {
-	c.level, c.crit = level, c.fit.Critical(level)
+	c.level, c.pred = level, c.fit.Predictor(level)
 	return c
 }
 
@@ -141,6 +141,13 @@ func (s Scenario) check() (Scenario, error) {
 	return s, nil
 }
 
+// plain reports, cheaply, whether s is valid with one or more consoles; a
+// false answer sends it to check for the error.
+func (s Scenario) plain() bool {
+	return s.Hosts >= 1 && s.Hosts <= MaxHosts && s.Consoles >= 1 && s.Consoles <= MaxConsoles &&
+		s.Contention >= 0 && s.Contention <= 1e6 && s.Coherency >= 0 && s.Coherency <= 1e6
+}
+
 // Slowdown is the Universal Scalability Law factor by which the per-host
 // work of each console grows when c consoles share the network and the
 // update server:
@@ -182,33 +189,39 @@ var ErrTooLong = errors.New("longer than 100 years")
 // MaxMinutes, Low is 0 and High +Inf. It fails for a scenario out of range,
 // or an estimate beyond MaxMinutes (ErrTooLong).
 func (c *Curve) Estimate(s Scenario) (Estimate, error) {
-	s, err := s.check()
-	if err != nil {
-		return Estimate{}, err
+	if s.Consoles == 0 {
+		s.Consoles = 1
+	}
+	if !s.plain() {
+		if _, err := s.check(); err != nil {
+			return Estimate{}, err
+		}
 	}
 	// The curve is evaluated at the load whose work equals the scaled work:
 	// x·m for the affine model, x·m^(1/c) for the power model.
-	x := float64(perConsole(s.Hosts, s.Consoles))
+	x := float64(s.Hosts)
+	if s.Consoles > 1 { // an integer division costs as much as the rest
+		x = float64(perConsole(s.Hosts, s.Consoles))
+	}
 	if m := s.Slowdown(); m != 1 {
 		if c.fit.Model == fit.PowerModel {
 			m = math.Pow(m, 1/c.fit.Exponent)
 		}
 		x *= m
 	}
-	y, se := c.fit.Predict(x)
-	half := c.crit * se
+	y, lo, hi := c.pred.Interval(x)
 	e := Estimate{
 		Scenario:     s,
 		Minutes:      max(0, y),
-		Low:          max(0, y-half),
-		High:         max(0, y+half),
+		Low:          max(0, lo),
+		High:         max(0, hi),
 		Level:        c.level,
 		Extrapolated: x < float64(c.minHosts) || x > float64(c.maxHosts),
 	}
 	if !(e.Minutes <= MaxMinutes) {
 		return Estimate{}, fmt.Errorf("%s, %d hosts on %d console(s): %.0f minutes: %w", c.series, s.Hosts, s.Consoles, e.Minutes, ErrTooLong)
 	}
-	if e.High > MaxMinutes || math.IsNaN(half) {
+	if e.High > MaxMinutes || math.IsNaN(hi) {
 		e.Low, e.High = 0, math.Inf(1)
 	}
 	return e, nil

@@ -9,8 +9,9 @@ import (
 // FromBulletin returns the observations a HotFix Alert page publishes: one
 // per timing cell present (absent cells give none), with the page's
 // bulletin ID, severity and reboot, the package's size where the page
-// lists it, one console, source published, and the line of the row. file
-// names the page in messages; it may be empty.
+// lists it, the consoles its footnote names (one unless it says
+// otherwise), source published, and the line of the row. file names the
+// page in messages; it may be empty.
 func FromBulletin(b *bulletin.Bulletin, file string) []Observation {
 	var obs []Observation
 	for _, t := range b.Timings {
@@ -18,10 +19,11 @@ func FromBulletin(b *bulletin.Bulletin, file string) []Observation {
 		if p, ok := b.Package(t.Package); ok {
 			size = p.Bytes
 		}
+		consoles := max(t.Consoles, 1)
 		for _, p := range t.Points {
 			obs = append(obs, Observation{
 				Bulletin: b.ID, KB: t.KB, Package: t.Package, Platform: t.Platform, Console: t.Console,
-				Consoles: 1, Hosts: p.Hosts, Minutes: float64(p.Minutes),
+				Consoles: consoles, Hosts: p.Hosts, Minutes: float64(p.Minutes),
 				PackageBytes: size, Severity: b.Severity, Reboot: b.Reboot, Source: Published,
 				File: file, Line: t.Line,
 			})

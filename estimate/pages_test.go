@@ -106,3 +106,34 @@ func TestFromBulletinAbsentCells(t *testing.T) {
 		t.Error("a page with no timing table gave observations")
 	}
 }
+
+// TestFromBulletinConsoles: a footnote timing two consoles gives
+// observations of two consoles, and the curve then reads them as half the
+// hosts per console.
+func TestFromBulletinConsoles(t *testing.T) {
+	data, err := os.ReadFile("../testdata/bulletins/plain.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := bulletin.Parse(strings.NewReader(strings.Replace(string(data), "1コンソールの", "2コンソールの", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := FromBulletin(b, "")
+	for _, o := range obs {
+		if o.Consoles != 2 {
+			t.Fatalf("observation %+v: want 2 consoles", o)
+		}
+	}
+	cat, err := Default().With(obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := cat.Curves("KB914321", "XP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lo, hi := cs[0].DataRange(); lo != 25 || hi != 250 {
+		t.Errorf("data range %d–%d hosts per console, want 25–250", lo, hi)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
@@ -134,6 +135,10 @@ func (f *Fit) At(x float64) float64 { return f.Intercept + f.Slope*f.G(x) }
 // where j is the gradient of ŷ in the coefficients at x. The error grows
 // with the distance of x from the data.
 func (f *Fit) Predict(x float64) (y, se float64) {
+	if f.k == 2 && f.Model != PowerModel { // the common case, kept small enough to inline
+		d := x - f.center
+		return f.Intercept + f.Slope*x, math.Sqrt(f.Variance * (1 + f.cov[0][0] + d*(2*f.cov[0][1]+f.cov[1][1]*d)))
+	}
 	u := f.G(x)
 	return f.Intercept + f.Slope*u, math.Sqrt(f.Variance * (1 + f.leverage(x, u)))
 }
@@ -159,14 +164,38 @@ func (f *Fit) Critical(level float64) float64 {
 	if !(level > 0 && level < 1) {
 		return math.NaN()
 	}
-	p := 1 - (1-level)/2
 	switch {
 	case f.DF > 0:
-		return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(f.DF)}.Quantile(p)
+		return critical(f.DF, level)
 	case f.Variance > 0:
-		return distuv.UnitNormal.Quantile(p)
+		return critical(0, level)
 	}
 	return math.Inf(1)
+}
+
+// criticals caches the quantiles of critical, which cost microseconds each
+// while a catalog asks for the same few again and again.
+var criticals sync.Map // criticalKey → float64
+
+type criticalKey struct {
+	df    int
+	level float64
+}
+
+// critical is the quantile 1 − (1−level)/2 of Student's t with df degrees
+// of freedom, or of the normal distribution for df = 0.
+func critical(df int, level float64) float64 {
+	k := criticalKey{df, level}
+	if v, ok := criticals.Load(k); ok {
+		return v.(float64)
+	}
+	p := 1 - (1-level)/2
+	q := distuv.UnitNormal.Quantile(p)
+	if df > 0 {
+		q = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(p)
+	}
+	criticals.Store(k, q)
+	return q
 }
 
 // Interval returns the prediction interval at level for a new observation
@@ -179,6 +208,50 @@ func (f *Fit) Interval(x, level float64) (lo, hi float64) {
 	}
 	y, se := f.Predict(x)
 	return y - t*se, y + t*se
+}
+
+// Predictor is a fit prepared to give prediction intervals at one level
+// quickly: for the affine models the squared half-width is a quadratic in
+// x, computed once. Build it with Fit.Predictor; the zero value is not
+// usable.
+type Predictor struct {
+	f          *Fit
+	crit       float64 // Critical(level)
+	affine     bool    // the quadratic below applies
+	a, b, c    float64 // ŷ = a + b·x; d = x − c
+	q0, q1, q2 float64 // half² = q0 + d·(q1 + q2·d)
+}
+
+// Predictor returns f prepared for intervals at level (see Critical).
+func (f *Fit) Predictor(level float64) Predictor {
+	p := Predictor{f: f, crit: f.Critical(level), a: f.Intercept, b: f.Slope, c: f.center}
+	if f.k == 2 && f.Model != PowerModel && !math.IsInf(p.crit, 1) {
+		k := p.crit * p.crit * f.Variance
+		p.affine = true
+		p.q0, p.q1, p.q2 = k*(1+f.cov[0][0]), 2*k*f.cov[0][1], k*f.cov[1][1]
+	}
+	return p
+}
+
+// Interval returns the fitted value at x and the prediction interval
+// around it, as Fit.Interval does.
+func (p *Predictor) Interval(x float64) (y, lo, hi float64) {
+	if !p.affine {
+		return p.general(x)
+	}
+	d := x - p.c
+	y = p.a + p.b*x
+	half := math.Sqrt(p.q0 + d*(p.q1+p.q2*d))
+	return y, y - half, y + half
+}
+
+// general is Interval for any model.
+func (p *Predictor) general(x float64) (y, lo, hi float64) {
+	if math.IsInf(p.crit, 1) {
+		return p.f.At(x), math.Inf(-1), math.Inf(1)
+	}
+	y, se := p.f.Predict(x)
+	return y, y - p.crit*se, y + p.crit*se
 }
 
 // Coef is one coefficient of a fit with its test against zero.
@@ -322,13 +395,26 @@ func aicc(rss float64, n, k int) float64 {
 	return nf*math.Log(rss/nf) + 2*p + 2*p*(p+1)/(nf-p-1)
 }
 
-// covariance sets f.cov to (JᵀJ)⁻¹ through a QR decomposition of the
-// Jacobian J, whose rows are (1, g(xᵢ) − ḡ) or, for the power model,
-// (1, xᵢ^c − ḡ, β·xᵢ^c·ln xᵢ). Centring g keeps the columns apart when the
+// covariance sets f.cov to (JᵀJ)⁻¹ for the Jacobian J, whose rows are
+// (1, g(xᵢ) − ḡ) or, for the power model, (1, xᵢ^c − ḡ, β·xᵢ^c·ln xᵢ),
+// in closed form for two columns and through a QR decomposition for three. Centring g keeps the columns apart when the
 // x are large and close together.
 func (f *Fit) covariance(x []float64) error {
 	for _, xi := range x {
 		f.center += f.G(xi) / float64(len(x))
+	}
+	if f.k == 2 {
+		// The columns 1 and g(x) − ḡ are orthogonal: (JᵀJ)⁻¹ is diagonal.
+		var s float64
+		for _, xi := range x {
+			d := f.G(xi) - f.center
+			s += d * d
+		}
+		if !(s > 0) {
+			return fmt.Errorf("fit: %v: coefficients cannot be told apart: %w", f, ErrNoSpread)
+		}
+		f.cov = [3][3]float64{{1 / float64(len(x))}, {1: 1 / s}}
+		return nil
 	}
 	J := mat.NewDense(len(x), f.k, nil)
 	for i, xi := range x {
