@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -154,7 +155,7 @@ func (p *page) field(label string, limit int) []line {
 	return out
 }
 
-var idRe = regexp.MustCompile(`(?i)^(MS\d{2}-\d{3})((?:/(?:KB)?\d+)*)(?:\s|$)`)
+var idRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^(MS\d{2}-\d{3})((?:/(?:KB)?\d+)*)(?:\s|$)`) })
 
 // identify sets the ID, KBs and title from the 脆弱性識別番号 field.
 func (p *page) identify(b *Bulletin) error {
@@ -166,7 +167,7 @@ func (p *page) identify(b *Bulletin) error {
 	if j < 0 {
 		return errAt(p.lines[i], "脆弱性識別番号: no value")
 	}
-	m := idRe.FindStringSubmatch(p.lines[j].text)
+	m := idRe().FindStringSubmatch(p.lines[j].text)
 	if m == nil {
 		return errAt(p.lines[j], "脆弱性識別番号: %q is not a bulletin ID like MS04-035/885881", p.lines[j].text)
 	}
@@ -180,7 +181,7 @@ func (p *page) identify(b *Bulletin) error {
 	return nil
 }
 
-var levelRe = regexp.MustCompile(`^(→\s*)?([1-4])\(`)
+var levelRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(→\s*)?([1-4])\(`) })
 
 // severity returns the selected 深刻度 level: the one after a "→" (in its
 // own cell or before the level), else the only level line not indented.
@@ -191,7 +192,7 @@ func (p *page) severity() Severity {
 			arrow = true
 			continue
 		}
-		m := levelRe.FindStringSubmatch(l.text)
+		m := levelRe().FindStringSubmatch(l.text)
 		if m == nil {
 			continue
 		}
@@ -416,11 +417,11 @@ func (p *page) packages() ([]Package, error) {
 		switch {
 		case !ok:
 			return nil, errAt(l, "適用されるファイル情報: the table ends before its package's name, date, version and size")
-		case !packageRe.MatchString(name.text):
+		case !packageRe().MatchString(name.text):
 			return nil, errAt(name.line, "適用されるファイル情報: %q is not a package file name", name.text)
 		}
 		platform := p.heading(i)
-		for ok && packageRe.MatchString(name.text) {
+		for ok && packageRe().MatchString(name.text) {
 			pkg, err := r.packageRow(platform, name)
 			if err != nil {
 				return nil, err
@@ -493,19 +494,23 @@ var (
 	// packageRe matches a package file name: letters, digits and "_.+-",
 	// and an extension that starts with a letter (a version such as
 	// 5.0.2195.7100 is not a file name).
-	packageRe  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+-]*\.[A-Za-z][A-Za-z0-9]{1,3}$`)
-	kbRe       = regexp.MustCompile(`(?i)KB(\d+)`)
-	footnoteRe = regexp.MustCompile(`^(\d+)\s*コンソールの\s*([A-Za-z][A-Za-z0-9]*)\s*(\d+(?:\.\d+)*)?\s*で`)
-	minutesRe  = regexp.MustCompile(`^\d+分$`)
-	fleetRe    = regexp.MustCompile(`^(\d{1,7})台$`)
-	timeRe     = regexp.MustCompile(`\d\s*(?:分|時間)`)
+	packageRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+-]*\.[A-Za-z][A-Za-z0-9]{1,3}$`)
+	})
+	kbRe       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)KB(\d+)`) })
+	footnoteRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\d+)\s*コンソールの\s*([A-Za-z][A-Za-z0-9]*)\s*(\d+(?:\.\d+)*)?\s*で`)
+	})
+	minutesRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+分$`) })
+	fleetRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,7})台$`) })
+	timeRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\d\s*(?:分|時間)`) })
 )
 
 // isPackageRow reports whether s starts a timing row: a package file name,
 // alone or followed by its "(platform)".
 func isPackageRow(s string) bool {
 	name, _, _ := strings.Cut(s, "(")
-	return packageRe.MatchString(strings.TrimSpace(name))
+	return packageRe().MatchString(strings.TrimSpace(name))
 }
 
 // isAbsent reports whether a timing cell has no value.
@@ -520,11 +525,11 @@ func isAbsent(s string) bool {
 // holdsRow reports whether s holds something of a timing row: a time (a
 // number with 分 or 時間), 対応予定, or a package file name.
 func holdsRow(s string) bool {
-	if timeRe.MatchString(s) || strings.Contains(s, "対応予定") {
+	if timeRe().MatchString(s) || strings.Contains(s, "対応予定") {
 		return true
 	}
 	for _, f := range strings.Fields(s) {
-		if packageRe.MatchString(strings.Trim(f, "()")) {
+		if packageRe().MatchString(strings.Trim(f, "()")) {
 			return true
 		}
 	}
@@ -576,7 +581,7 @@ func (p *page) table(h int, kbs []string) ([]Timing, error) {
 	}
 	console, consoles := "", 1
 	if f >= 0 {
-		m := footnoteRe.FindStringSubmatch(p.lines[f].text)
+		m := footnoteRe().FindStringSubmatch(p.lines[f].text)
 		if consoles, err = strconv.Atoi(m[1]); err != nil || consoles < 1 {
 			return nil, errAt(p.lines[f], "予想適用時間: footnote: %sコンソール is not a console count (want 1 or more)", m[1])
 		}
@@ -605,7 +610,7 @@ func (p *page) header(h int) ([]int, int, error) {
 		for next = k; next < len(p.lines) && p.lines[next].cell && !isPackageRow(p.lines[next].text); next++ {
 			heads = append(heads, token{p.lines[next].text, p.lines[next]})
 		}
-	case k >= 0 && fleetRe.MatchString(firstWord(p.lines[k].text)):
+	case k >= 0 && fleetRe().MatchString(firstWord(p.lines[k].text)):
 		heads, next = words(p.lines[k].text, p.lines[k]), k+1
 	}
 	if len(heads) == 0 {
@@ -614,7 +619,7 @@ func (p *page) header(h int) ([]int, int, error) {
 	sizes := make([]int, 0, len(heads))
 	seen := make(map[int]bool, len(heads))
 	for _, t := range heads {
-		m := fleetRe.FindStringSubmatch(t.text)
+		m := fleetRe().FindStringSubmatch(t.text)
 		if m == nil {
 			return nil, 0, errAt(t.line, "予想適用時間: header cell %q is not a fleet size like 50台", t.text)
 		}
@@ -654,7 +659,7 @@ func (p *page) footnote(k int, last string) (int, error) {
 	}
 	f := -1
 	for i := k; i < len(p.lines); i++ {
-		if footnoteRe.MatchString(p.lines[i].text) {
+		if footnoteRe().MatchString(p.lines[i].text) {
 			f = i
 			break
 		}
@@ -702,7 +707,7 @@ func (p *page) row(k int, sizes []int, kbs []string) (Timing, int, error) {
 		return Timing{}, 0, errAt(p.lines[at], "予想適用時間: the (platform) of %s does not end with \")\"", t.Package)
 	}
 	t.Platform = strings.TrimSpace(platform)
-	switch m := kbRe.FindStringSubmatch(t.Package); {
+	switch m := kbRe().FindStringSubmatch(t.Package); {
 	case m != nil:
 		t.KB = "KB" + m[1]
 	case len(kbs) == 1:
@@ -712,7 +717,7 @@ func (p *page) row(k int, sizes []int, kbs []string) (Timing, int, error) {
 	var cells []token
 	j := at + 1
 	if !p.lines[at].cell {
-		if n := p.next(at); n >= 0 && !isPackageRow(p.lines[n].text) && !footnoteRe.MatchString(p.lines[n].text) {
+		if n := p.next(at); n >= 0 && !isPackageRow(p.lines[n].text) && !footnoteRe().MatchString(p.lines[n].text) {
 			for _, f := range cellFields(p.lines[n].text) {
 				cells = append(cells, token{f, p.lines[n]})
 			}
@@ -724,7 +729,7 @@ func (p *page) row(k int, sizes []int, kbs []string) (Timing, int, error) {
 			if !l.cell && l.text == "" {
 				continue
 			}
-			if !l.cell || isPackageRow(l.text) || footnoteRe.MatchString(l.text) {
+			if !l.cell || isPackageRow(l.text) || footnoteRe().MatchString(l.text) {
 				break
 			}
 			if len(cells) == len(sizes) {
@@ -787,7 +792,7 @@ func cellFields(s string) []string {
 	f := strings.Fields(s)
 	out := f[:0]
 	for i := 0; i < len(f); i++ {
-		if strings.HasSuffix(f[i], "時間") && i+1 < len(f) && minutesRe.MatchString(f[i+1]) {
+		if strings.HasSuffix(f[i], "時間") && i+1 < len(f) && minutesRe().MatchString(f[i+1]) {
 			out = append(out, f[i]+" "+f[i+1])
 			i++
 			continue

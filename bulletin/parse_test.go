@@ -442,7 +442,7 @@ type seedFacts struct {
 }
 
 func seedRow(pkg, platform, console string, line int, minutes ...int) Timing {
-	kb := kbRe.FindString(pkg)
+	kb := kbRe().FindString(pkg)
 	p := make([]Point, len(minutes))
 	for i, m := range minutes {
 		p[i] = Point{Hosts: []int{50, 100, 250, 500}[i], Minutes: m}

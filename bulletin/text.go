@@ -5,6 +5,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -95,12 +96,12 @@ func decodeWith(e encoding.Encoding, raw []byte) string {
 	return string(out)
 }
 
-var charsetRe = regexp.MustCompile(`(?i)<meta[^>]*charset\s*=\s*["']?([a-z0-9_.:-]+)`)
+var charsetRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)<meta[^>]*charset\s*=\s*["']?([a-z0-9_.:-]+)`) })
 
 // metaCharset returns the encoding an HTML meta tag in the first 4 KiB of
 // raw names, if it is UTF-8 or a Japanese one, or nil.
 func metaCharset(raw []byte) encoding.Encoding {
-	m := charsetRe.FindSubmatch(raw[:min(len(raw), 4096)])
+	m := charsetRe().FindSubmatch(raw[:min(len(raw), 4096)])
 	if m == nil {
 		return nil
 	}

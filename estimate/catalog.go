@@ -307,17 +307,17 @@ func wholeNumber(s string) (int, error) {
 	return n, nil
 }
 
-var decimal = regexp.MustCompile(`^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$`)
+var decimal = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$`) })
 
 // parseMinutes reads decimal minutes or a Japanese duration.
 func parseMinutes(s string) (float64, error) {
 	if s == "" {
 		return 0, errors.New("missing; want decimal minutes such as 94 or 93.5")
 	}
-	if decimal.MatchString(s) {
+	if decimal().MatchString(s) {
 		return strconv.ParseFloat(s, 64)
 	}
-	if strings.HasPrefix(s, "-") && decimal.MatchString(s[1:]) {
+	if strings.HasPrefix(s, "-") && decimal().MatchString(s[1:]) {
 		return 0, errors.New("negative; want minutes greater than 0")
 	}
 	d, err := bulletin.ParseDuration(s)

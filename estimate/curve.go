@@ -30,16 +30,22 @@ type Curve struct {
 	tried    []*fit.Fit // the models fitted, affine first; empty for pooled and setup curves
 	reason   string     // why fit was chosen
 	level    float64    // confidence level of intervals
-	pred     fit.Predictor
-	minHosts int // smallest per-console load in the data, hosts
-	maxHosts int // largest per-console load in the data, hosts
+	crit     float64    // fit.Critical(level)
+	band     bool       // the interval comes from the quadratic below (fit.Band)
+	a, b     float64    // ŷ = a + b·x
+	center   float64    // d = x − center
+	q0, q1   float64    // half² = q0 + d·(q1 + q2·d)
+	q2       float64
+	minHosts int     // smallest per-console load in the data, hosts
+	maxHosts int     // largest per-console load in the data, hosts
+	lo, hi   float64 // the same as floats, for Estimate
 }
 
 // newCurve fits a series, choosing the model by leave-one-out error. A
 // point's x is its per-console load ⌈hosts/consoles⌉, the fleet one console
 // handled.
 func newCurve(e *entry) (*Curve, error) {
-	x, y := xy(e.points)
+	x, y := e.x, e.y
 	sel, err := fit.Select(x, y, options(e.points))
 	if err != nil {
 		return nil, explainFitError(err)
@@ -49,9 +55,24 @@ func newCurve(e *entry) (*Curve, error) {
 	return c.setLevel(DefaultLevel), nil
 }
 
+// setLevel prepares the curve's intervals at level; every constructor of a
+// curve ends with it.
 func (c *Curve) setLevel(level float64) *Curve {
-	c.level, c.pred = level, c.fit.Predictor(level)
+	c.level, c.crit = level, c.fit.Critical(level)
+	c.a, c.b = c.fit.Intercept, c.fit.Slope
+	c.center, c.q0, c.q1, c.q2, c.band = c.fit.Band(level)
+	c.lo, c.hi = float64(c.minHosts), float64(c.maxHosts)
 	return c
+}
+
+// interval is the fitted value at x and its prediction interval where the
+// curve has no band (see Estimate for the common case).
+func (c *Curve) interval(x float64) (y, lo, hi float64) {
+	if math.IsInf(c.crit, 1) {
+		return c.fit.At(x), math.Inf(-1), math.Inf(1)
+	}
+	y, se := c.fit.Predict(x)
+	return y, y - c.crit*se, y + c.crit*se
 }
 
 // Series returns the series the curve belongs to.
@@ -144,8 +165,9 @@ func (s Scenario) check() (Scenario, error) {
 // plain reports, cheaply, whether s is valid with one or more consoles; a
 // false answer sends it to check for the error.
 func (s Scenario) plain() bool {
-	return s.Hosts >= 1 && s.Hosts <= MaxHosts && s.Consoles >= 1 && s.Consoles <= MaxConsoles &&
-		s.Contention >= 0 && s.Contention <= 1e6 && s.Coherency >= 0 && s.Coherency <= 1e6
+	return uint(s.Hosts-1) < MaxHosts && uint(s.Consoles-1) < MaxConsoles &&
+		(s.Contention == 0 && s.Coherency == 0 ||
+			s.Contention >= 0 && s.Contention <= 1e6 && s.Coherency >= 0 && s.Coherency <= 1e6)
 }
 
 // Slowdown is the Universal Scalability Law factor by which the per-host
@@ -200,31 +222,47 @@ func (c *Curve) Estimate(s Scenario) (Estimate, error) {
 	// The curve is evaluated at the load whose work equals the scaled work:
 	// x·m for the affine model, x·m^(1/c) for the power model.
 	x := float64(s.Hosts)
-	if s.Consoles > 1 { // an integer division costs as much as the rest
+	if s.Consoles > 1 { // the division and the scaling cost as much as the rest
 		x = float64(perConsole(s.Hosts, s.Consoles))
-	}
-	if m := s.Slowdown(); m != 1 {
-		if c.fit.Model == fit.PowerModel {
-			m = math.Pow(m, 1/c.fit.Exponent)
+		if m := s.Slowdown(); m != 1 {
+			if c.fit.Model == fit.PowerModel {
+				m = math.Pow(m, 1/c.fit.Exponent)
+			}
+			x *= m
 		}
-		x *= m
 	}
-	y, lo, hi := c.pred.Interval(x)
-	e := Estimate{
-		Scenario:     s,
-		Minutes:      max(0, y),
-		Low:          max(0, lo),
-		High:         max(0, hi),
-		Level:        c.level,
-		Extrapolated: x < float64(c.minHosts) || x > float64(c.maxHosts),
+	var y, lo, hi float64
+	if c.band { // the common case, written out: it is the hot path
+		d := x - c.center
+		y = c.a + c.b*x
+		half := math.Sqrt(c.q0 + d*(c.q1+c.q2*d))
+		lo, hi = y-half, y+half
+	} else {
+		y, lo, hi = c.interval(x)
 	}
-	if !(e.Minutes <= MaxMinutes) {
-		return Estimate{}, fmt.Errorf("%s, %d hosts on %d console(s): %.0f minutes: %w", c.series, s.Hosts, s.Consoles, e.Minutes, ErrTooLong)
+	if !(y <= MaxMinutes) {
+		return Estimate{}, c.tooLong(s, y)
 	}
-	if e.High > MaxMinutes || math.IsNaN(hi) {
-		e.Low, e.High = 0, math.Inf(1)
+	if !(hi <= MaxMinutes) { // unbounded, or beyond what is told apart
+		lo, hi = 0, math.Inf(1)
 	}
-	return e, nil
+	// No time is negative (a fit to odd data can dip below zero).
+	if y < 0 {
+		y = 0
+	}
+	if lo < 0 {
+		lo = 0
+	}
+	if hi < 0 {
+		hi = 0
+	}
+	return Estimate{Scenario: s, Minutes: y, Low: lo, High: hi, Level: c.level,
+		Extrapolated: x < c.lo || x > c.hi}, nil
+}
+
+// tooLong is the error of an estimate of minutes beyond MaxMinutes.
+func (c *Curve) tooLong(s Scenario, minutes float64) error {
+	return fmt.Errorf("%s, %d hosts on %d console(s): %.0f minutes: %w", c.series, s.Hosts, s.Consoles, minutes, ErrTooLong)
 }
 
 // perConsole is ⌈hosts/consoles⌉, the fleet each console takes.

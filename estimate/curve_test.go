@@ -14,7 +14,7 @@ const (
 	t975df20 = 2.085963447265837 // 95%, 20 degrees of freedom
 )
 
-func curve(t *testing.T, patch, platform string) *Curve {
+func curve(t testing.TB, patch, platform string) *Curve {
 	t.Helper()
 	cs, err := Default().Curves(patch, platform)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/patchtime/patchtime/bulletin"
@@ -118,21 +119,46 @@ func checkText(s string) error {
 }
 
 var (
-	kbPattern       = regexp.MustCompile(`^KB[0-9]{1,9}$`)
-	bulletinPattern = regexp.MustCompile(`^MS[0-9]{2}-[0-9]{3}$`)
+	kbPattern       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^KB[0-9]{1,9}$`) })
+	bulletinPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^MS[0-9]{2}-[0-9]{3}$`) })
 )
 
 // fold upper-cases s, folds full-width letters and digits to ASCII and
 // trims spaces.
 func fold(s string) string { return strings.ToUpper(strings.TrimSpace(width.Fold.String(s))) }
 
+// canonical reports whether s is prefix followed by 1 to 9 ASCII digits,
+// or, with dash, by two digits, a dash and three digits.
+func canonical(s, prefix string, dash bool) bool {
+	if !strings.HasPrefix(s, prefix) {
+		return false
+	}
+	d := s[len(prefix):]
+	if dash {
+		return len(d) == 6 && d[2] == '-' && digits(d[:2]) && digits(d[3:])
+	}
+	return len(d) >= 1 && len(d) <= 9 && digits(d)
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // normalizeKB turns "kb899588", "899588" or "KB899588" into "KB899588".
 func normalizeKB(s string) (string, error) {
+	if canonical(s, "KB", false) { // the common case, without folding
+		return s, nil
+	}
 	s = fold(s)
 	if _, err := strconv.ParseUint(s, 10, 32); err == nil {
 		s = "KB" + s
 	}
-	if !kbPattern.MatchString(s) {
+	if !kbPattern().MatchString(s) {
 		return "", errors.New("want a KB number such as KB899588")
 	}
 	return s, nil
@@ -140,8 +166,11 @@ func normalizeKB(s string) (string, error) {
 
 // normalizeBulletin turns "ms05-039" into "MS05-039"; empty stays empty.
 func normalizeBulletin(s string) (string, error) {
+	if s == "" || canonical(s, "MS", true) {
+		return s, nil
+	}
 	s = fold(s)
-	if s != "" && !bulletinPattern.MatchString(s) {
+	if s != "" && !bulletinPattern().MatchString(s) {
 		return "", errors.New("want a bulletin ID such as MS05-039, or empty")
 	}
 	return s, nil

@@ -61,8 +61,7 @@ func (p *Pool) curve(e *entry) *Curve {
 	c := &Curve{series: e.Series, points: e.points, fit: p.fit.Groups[e.poolItem],
 		reason:   fmt.Sprintf("pooled: the per-host rate is shared by the %d series of %s", len(p.entries), consoleName(p.console)),
 		minHosts: math.MaxInt}
-	x, _ := xy(e.points)
-	for _, xi := range x {
+	for _, xi := range e.x {
 		c.minHosts, c.maxHosts = min(c.minHosts, int(xi)), max(c.maxHosts, int(xi))
 	}
 	return c.setLevel(DefaultLevel)

@@ -60,11 +60,12 @@ func (s Series) String() string {
 type entry struct {
 	Series
 	points   []Observation
-	lines    map[string]*Observation // the row each metadata column was first read from
-	curve    *Curve                  // the series' own curve; nil when it has none
-	err      error                   // why it has none
-	pool     *Pool                   // the pool of its console
-	poolItem int                     // its group in the pool
+	x, y     []float64       // the points as per-console loads and minutes (see xy)
+	first    [4]*Observation // the rows the bulletin, package size, severity and reboot were first read from
+	curve    *Curve          // the series' own curve; nil when it has none
+	err      error           // why it has none
+	pool     *Pool           // the pool of its console
+	poolItem int             // its group in the pool
 }
 
 // key identifies a series.
@@ -86,6 +87,7 @@ func NewCatalog(obs []Observation) (*Catalog, error) {
 		consoles, hosts int
 	}
 	published := map[cell]*Observation{}
+	member := make([]*entry, len(c.obs)) // the series of each observation
 	for i := range c.obs {
 		o := &c.obs[i]
 		if err := o.check(); err != nil {
@@ -104,15 +106,27 @@ func NewCatalog(obs []Observation) (*Catalog, error) {
 		}
 		e := index[keyOf(o)]
 		if e == nil {
-			e = &entry{Series: Series{KB: o.KB, Package: o.Package, Platform: o.Platform, Console: o.Console}, lines: map[string]*Observation{}}
+			e = &entry{Series: Series{KB: o.KB, Package: o.Package, Platform: o.Platform, Console: o.Console}}
 			index[keyOf(o)] = e
 			c.entries = append(c.entries, e)
 		}
 		if err := e.merge(o); err != nil {
 			return nil, err
 		}
-		e.points = append(e.points, *o)
 		e.Observations++
+		member[i] = e
+	}
+	// Each series' points, in catalog order, share one array.
+	all := make([]Observation, 0, len(c.obs))
+	for _, e := range c.entries {
+		start := len(all)
+		for i := range c.obs {
+			if member[i] == e {
+				all = append(all, c.obs[i])
+			}
+		}
+		e.points = all[start:len(all):len(all)]
+		e.x, e.y = xy(e.points)
 	}
 	for _, e := range c.entries {
 		e.curve, e.err = newCurve(e)
@@ -127,29 +141,33 @@ func NewCatalog(obs []Observation) (*Catalog, error) {
 
 // merge takes the series metadata from o, or reports a disagreement.
 func (e *entry) merge(o *Observation) error {
-	take := func(col string, have, got any, empty bool) error {
-		if empty {
-			return nil
-		}
-		if first, set := e.lines[col]; set && have != got {
-			return &CatalogError{File: o.File, Line: o.Line, Column: col, Value: fmt.Sprint(got),
-				Err: fmt.Errorf("differs from %v on %s for the same package and platform", have, first.at())}
-		}
-		if _, set := e.lines[col]; !set {
-			e.lines[col] = o
+	// take checks column i, whose value in o is empty or the same as the
+	// first one read (same says which), and notes where it was first read.
+	take := func(i int, col string, empty, same bool, have, got func() any) error {
+		switch {
+		case empty:
+		case e.first[i] == nil:
+			e.first[i] = o
+		case !same:
+			return &CatalogError{File: o.File, Line: o.Line, Column: col, Value: fmt.Sprint(got()),
+				Err: fmt.Errorf("differs from %v on %s for the same package and platform", have(), e.first[i].at())}
 		}
 		return nil
 	}
-	if err := take("bulletin", e.Bulletin, o.Bulletin, o.Bulletin == ""); err != nil {
+	if err := take(0, "bulletin", o.Bulletin == "", o.Bulletin == e.Bulletin,
+		func() any { return e.Bulletin }, func() any { return o.Bulletin }); err != nil {
 		return err
 	}
-	if err := take("package_bytes", e.PackageBytes, o.PackageBytes, o.PackageBytes == 0); err != nil {
+	if err := take(1, "package_bytes", o.PackageBytes == 0, o.PackageBytes == e.PackageBytes,
+		func() any { return e.PackageBytes }, func() any { return o.PackageBytes }); err != nil {
 		return err
 	}
-	if err := take("severity", int(e.Severity), int(o.Severity), o.Severity == 0); err != nil {
+	if err := take(2, "severity", o.Severity == 0, o.Severity == e.Severity,
+		func() any { return int(e.Severity) }, func() any { return int(o.Severity) }); err != nil {
 		return err
 	}
-	if err := take("reboot", e.Reboot, o.Reboot, o.Reboot == ""); err != nil {
+	if err := take(3, "reboot", o.Reboot == "", o.Reboot == e.Reboot,
+		func() any { return e.Reboot }, func() any { return o.Reboot }); err != nil {
 		return err
 	}
 	if o.Bulletin != "" {
@@ -205,16 +223,18 @@ func (c *Catalog) pool() {
 	}
 	for _, p := range c.pools {
 		var xs, ys [][]float64
-		var all []Observation
+		o := &fit.Options{MinVariance: roundingVariance}
 		for _, e := range p.entries {
-			x, y := xy(e.points)
-			xs, ys = append(xs, x), append(ys, y)
-			all = append(all, e.points...)
+			x := e.x
+			xs, ys = append(xs, x), append(ys, e.y)
+			if options(e.points) == nil {
+				o = nil // some series has decimal minutes
+			}
 			for _, xi := range x {
 				p.minHosts, p.maxHosts = min(p.minHosts, int(xi)), max(p.maxHosts, int(xi))
 			}
 		}
-		p.fit, p.err = fit.Pooled(xs, ys, options(all))
+		p.fit, p.err = fit.Pooled(xs, ys, o)
 		if p.err != nil {
 			p.err = fmt.Errorf("no pooled rate for console %q: %w", p.console, explainFitError(p.err))
 		}

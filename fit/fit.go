@@ -21,7 +21,6 @@ import (
 	"math"
 	"sync"
 
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -210,48 +209,21 @@ func (f *Fit) Interval(x, level float64) (lo, hi float64) {
 	return y - t*se, y + t*se
 }
 
-// Predictor is a fit prepared to give prediction intervals at one level
-// quickly: for the affine models the squared half-width is a quadratic in
-// x, computed once. Build it with Fit.Predictor; the zero value is not
-// usable.
-type Predictor struct {
-	f          *Fit
-	crit       float64 // Critical(level)
-	affine     bool    // the quadratic below applies
-	a, b, c    float64 // ŷ = a + b·x; d = x − c
-	q0, q1, q2 float64 // half² = q0 + d·(q1 + q2·d)
-}
-
-// Predictor returns f prepared for intervals at level (see Critical).
-func (f *Fit) Predictor(level float64) Predictor {
-	p := Predictor{f: f, crit: f.Critical(level), a: f.Intercept, b: f.Slope, c: f.center}
-	if f.k == 2 && f.Model != PowerModel && !math.IsInf(p.crit, 1) {
-		k := p.crit * p.crit * f.Variance
-		p.affine = true
-		p.q0, p.q1, p.q2 = k*(1+f.cov[0][0]), 2*k*f.cov[0][1], k*f.cov[1][1]
+// Band returns the squared half-width of the prediction interval at level
+// as a quadratic in d = x − center, computed once so that intervals cost a
+// square root each:
+//
+//	half²(x) = q0 + d·(q1 + q2·d) = Critical(level)²·s²·(1 + jᵀ(JᵀJ)⁻¹j).
+//
+// ok is false where no such quadratic exists: for the power model, and
+// when the noise is unknown (Critical is +Inf) or the level is invalid.
+func (f *Fit) Band(level float64) (center, q0, q1, q2 float64, ok bool) {
+	t := f.Critical(level)
+	if f.k != 2 || f.Model == PowerModel || math.IsInf(t, 1) || math.IsNaN(t) {
+		return 0, 0, 0, 0, false
 	}
-	return p
-}
-
-// Interval returns the fitted value at x and the prediction interval
-// around it, as Fit.Interval does.
-func (p *Predictor) Interval(x float64) (y, lo, hi float64) {
-	if !p.affine {
-		return p.general(x)
-	}
-	d := x - p.c
-	y = p.a + p.b*x
-	half := math.Sqrt(p.q0 + d*(p.q1+p.q2*d))
-	return y, y - half, y + half
-}
-
-// general is Interval for any model.
-func (p *Predictor) general(x float64) (y, lo, hi float64) {
-	if math.IsInf(p.crit, 1) {
-		return p.f.At(x), math.Inf(-1), math.Inf(1)
-	}
-	y, se := p.f.Predict(x)
-	return y, y - p.crit*se, y + p.crit*se
+	k := t * t * f.Variance
+	return f.center, k * (1 + f.cov[0][0]), 2 * k * f.cov[0][1], k * f.cov[1][1], true
 }
 
 // Coef is one coefficient of a fit with its test against zero.
@@ -396,8 +368,8 @@ func aicc(rss float64, n, k int) float64 {
 }
 
 // covariance sets f.cov to (JᵀJ)⁻¹ for the Jacobian J, whose rows are
-// (1, g(xᵢ) − ḡ) or, for the power model, (1, xᵢ^c − ḡ, β·xᵢ^c·ln xᵢ),
-// in closed form for two columns and through a QR decomposition for three. Centring g keeps the columns apart when the
+// (1, g(xᵢ) − ḡ) or, for the power model, (1, xᵢ^c − ḡ, β·xᵢ^c·ln xᵢ), in
+// closed form. Centring g keeps the columns apart when the
 // x are large and close together.
 func (f *Fit) covariance(x []float64) error {
 	for _, xi := range x {
@@ -416,27 +388,32 @@ func (f *Fit) covariance(x []float64) error {
 		f.cov = [3][3]float64{{1 / float64(len(x))}, {1: 1 / s}}
 		return nil
 	}
-	J := mat.NewDense(len(x), f.k, nil)
-	for i, xi := range x {
+	// Three columns: JᵀJ by sums, inverted by its adjugate (a 3×3 matrix;
+	// the tests check it against gonum's mat on finite differences).
+	var m [3][3]float64
+	for _, xi := range x {
 		u := f.G(xi)
-		J.Set(i, 0, 1)
-		J.Set(i, 1, u-f.center)
-		if f.k == 3 {
-			J.Set(i, 2, f.Slope*u*math.Log(xi))
+		j := [3]float64{1, u - f.center, f.Slope * u * math.Log(xi)}
+		for a := 0; a < 3; a++ {
+			for b := 0; b < 3; b++ {
+				m[a][b] += j[a] * j[b]
+			}
 		}
 	}
-	var qr mat.QR
-	qr.Factorize(J)
-	var r, rinv mat.Dense
-	qr.RTo(&r)
-	if err := rinv.Inverse(r.Slice(0, f.k, 0, f.k)); err != nil {
-		return fmt.Errorf("fit: %v: coefficients cannot be told apart (%v): %w", f, err, ErrNoSpread)
+	adj := [3][3]float64{
+		{m[1][1]*m[2][2] - m[1][2]*m[2][1], m[0][2]*m[2][1] - m[0][1]*m[2][2], m[0][1]*m[1][2] - m[0][2]*m[1][1]},
+		{m[1][2]*m[2][0] - m[1][0]*m[2][2], m[0][0]*m[2][2] - m[0][2]*m[2][0], m[0][2]*m[1][0] - m[0][0]*m[1][2]},
+		{m[1][0]*m[2][1] - m[1][1]*m[2][0], m[0][1]*m[2][0] - m[0][0]*m[2][1], m[0][0]*m[1][1] - m[0][1]*m[1][0]},
 	}
-	var c mat.Dense
-	c.Mul(&rinv, rinv.T())
-	for a := 0; a < f.k; a++ {
-		for b := 0; b < f.k; b++ {
-			f.cov[a][b] = c.At(a, b)
+	det := m[0][0]*adj[0][0] + m[0][1]*adj[1][0] + m[0][2]*adj[2][0]
+	// A determinant lost in rounding means the columns are (nearly) one.
+	scale := m[0][0] * m[1][1] * m[2][2]
+	if !(math.Abs(det) > 1e-12*scale) {
+		return fmt.Errorf("fit: %v: coefficients cannot be told apart: %w", f, ErrNoSpread)
+	}
+	for a := 0; a < 3; a++ {
+		for b := 0; b < 3; b++ {
+			f.cov[a][b] = adj[a][b] / det
 		}
 	}
 	return nil
@@ -470,7 +447,8 @@ func check(x, y []float64, k, distinct int) error {
 
 // countDistinct counts the distinct values of x, stopping at limit.
 func countDistinct(x []float64, limit int) int {
-	var seen []float64
+	var buf [8]float64
+	seen := buf[:0]
 	for _, xi := range x {
 		dup := false
 		for _, s := range seen {

@@ -285,3 +285,34 @@ func BenchmarkSelect(b *testing.B) {
 		}
 	}
 }
+
+// TestBand: the quadratic of Band gives the same half-width as Interval,
+// and there is none for the power model or unknown noise.
+func TestBand(t *testing.T) {
+	f, err := Affine(tableX, tableY, &Options{MinVariance: 1.0 / 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, q0, q1, q2, ok := f.Band(0.9)
+	if !ok {
+		t.Fatal("no band for the affine model")
+	}
+	for _, x := range []float64{1, 50, 225, 777, 1e6} {
+		lo, hi := f.Interval(x, 0.9)
+		d := x - c
+		if half := math.Sqrt(q0 + d*(q1+q2*d)); !near(half, (hi-lo)/2, 1e-9) {
+			t.Errorf("x = %v: band %v, interval half-width %v", x, half, (hi-lo)/2)
+		}
+	}
+	p, err := Power(powerX, powerY(true), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, _, ok := p.Band(0.95); ok {
+		t.Error("the power model has a band")
+	}
+	g, _ := Affine([]float64{50, 500}, []float64{18, 94}, nil)
+	if _, _, _, _, ok := g.Band(0.95); ok {
+		t.Error("a fit of unknown noise has a band")
+	}
+}

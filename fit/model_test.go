@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 // powerData are points of y = 5 + 0.02·x^1.3, perturbed by small fixed
@@ -305,5 +306,31 @@ func TestCoefficients(t *testing.T) {
 	}
 	if p := 1 - tv/math.Sqrt(tv*tv+2); !near(cs[1].P, p, 1e-6) {
 		t.Errorf("p = %v, want %v", cs[1].P, p)
+	}
+}
+
+// TestPowerLineAgainstGonum: the search's hand-written straight-line fit of
+// y on x^c agrees with stat.LinearRegression.
+func TestPowerLineAgainstGonum(t *testing.T) {
+	y := powerY(true)
+	lnx := make([]float64, len(powerX))
+	for i, x := range powerX {
+		lnx[i] = math.Log(x)
+	}
+	u := make([]float64, len(powerX))
+	for _, c := range []float64{0.3, 1, 1.3, 4.5} {
+		rss, a, b := powerLine(lnx, y, u, c)
+		for i, x := range powerX {
+			u[i] = math.Pow(x, c)
+		}
+		ga, gb := stat.LinearRegression(u, y, nil, false)
+		var grss float64
+		for i := range u {
+			r := y[i] - ga - gb*u[i]
+			grss += r * r
+		}
+		if !near(a, ga, 1e-9) || !near(b, gb, 1e-9) || !near(rss, grss, 1e-6) {
+			t.Errorf("c = %v: %v + %v·u (RSS %v); gonum %v + %v·u (RSS %v)", c, a, b, rss, ga, gb, grss)
+		}
 	}
 }

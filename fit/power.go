@@ -3,8 +3,6 @@ package fit
 import (
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/stat"
 )
 
 // The range searched for the exponent c of the power model.
@@ -42,70 +40,174 @@ func Power(x, y []float64, o *Options) (*Fit, error) {
 		lnx[i] = math.Log(xi)
 	}
 	u := make([]float64, len(x))
-	c, a, b := searchPower(lnx, y, u)
+	c, a, b := searchPower(lnx, y, u, 0)
 	f := &Fit{Model: PowerModel, Intercept: a, Slope: b, Exponent: c, k: 3}
 	if err := f.finish(x, y, o); err != nil {
 		return nil, err
 	}
-	f.PRESS = powerPRESS(x, y, lnx, u)
+	f.PRESS = powerPRESS(x, y, lnx, u, c)
 	return f, nil
 }
 
+// The relative precision of the exponent search: for a fit, far below the
+// exponent's standard error on any real table; for the leave-one-out
+// refits, whose only use is the error at the point left out, enough to
+// move that error by much less than its rounding.
+const (
+	powerTolerance = 1e-6
+	looTolerance   = 1e-4
+)
+
 // searchPower returns the exponent c minimising RSS(c) and the α, β of the
-// straight-line fit of y on x^c. u is scratch space of len(lnx).
-func searchPower(lnx, y, u []float64) (c, a, b float64) {
-	rss := func(c float64) float64 {
-		for i, l := range lnx {
-			u[i] = math.Exp(c * l)
+// straight-line fit of y on x^c. u is scratch space of len(lnx). With
+// near > 0 it first searches [near/1.15, near·1.15], the neighbourhood of
+// a known optimum, to the precision of a leave-one-out refit (which starts
+// from the full fit's exponent), and falls back to the whole range when
+// the optimum is not inside.
+func searchPower(lnx, y, u []float64, near float64) (c, a, b float64) {
+	if near > 0 {
+		lo, hi := near/1.15, near*1.15
+		if c := golden(lnx, y, u, lo, hi, looTolerance); c > lo*(1+2*looTolerance) && c < hi*(1-2*looTolerance) {
+			return finishPower(lnx, y, u, c)
 		}
-		a, b := stat.LinearRegression(u, y, nil, false)
-		var s float64
-		for i, ui := range u {
-			r := y[i] - a - b*ui
-			s += r * r
-		}
-		return s
 	}
-	const steps = 12
+	const steps = 6
 	ratio := math.Pow(maxExponent/minExponent, 1.0/steps)
 	best, bestRSS := 0, math.Inf(1)
 	for k := 0; k <= steps; k++ {
-		if r := rss(minExponent * math.Pow(ratio, float64(k))); r < bestRSS {
+		if r := powerRSS(lnx, y, u, minExponent*math.Pow(ratio, float64(k))); r < bestRSS {
 			best, bestRSS = k, r
 		}
 	}
 	lo := minExponent * math.Pow(ratio, float64(max(best-1, 0)))
 	hi := minExponent * math.Pow(ratio, float64(min(best+1, steps)))
-	// Golden-section search on [lo, hi].
-	const invPhi = 0.6180339887498949
-	c1, c2 := hi-invPhi*(hi-lo), lo+invPhi*(hi-lo)
-	r1, r2 := rss(c1), rss(c2)
-	for hi-lo > 1e-6*hi {
-		if r1 <= r2 {
-			hi, c2, r2 = c2, c1, r1
-			c1 = hi - invPhi*(hi-lo)
-			r1 = rss(c1)
-		} else {
-			lo, c1, r1 = c1, c2, r2
-			c2 = lo + invPhi*(hi-lo)
-			r2 = rss(c2)
-		}
-	}
-	c = (lo + hi) / 2
-	if best == 0 && rss(minExponent) <= rss(c) {
+	c = golden(lnx, y, u, lo, hi, powerTolerance)
+	if best == 0 && powerRSS(lnx, y, u, minExponent) <= powerRSS(lnx, y, u, c) {
 		c = minExponent
-	} else if best == steps && rss(maxExponent) <= rss(c) {
+	} else if best == steps && powerRSS(lnx, y, u, maxExponent) <= powerRSS(lnx, y, u, c) {
 		c = maxExponent
 	}
-	rss(c)
-	a, b = stat.LinearRegression(u, y, nil, false)
+	return finishPower(lnx, y, u, c)
+}
+
+// golden finds the minimum of RSS(c) on [lo, hi] by Brent's method:
+// parabolic interpolation through the three best points so far, with
+// golden-section steps wherever the parabola misbehaves. RSS(c) is smooth, so the parabolas converge
+// in a handful of steps where golden sections alone take twenty. tol is the
+// relative precision wanted.
+func golden(lnx, y, u []float64, lo, hi, tol float64) float64 {
+	const cgold = 0.3819660112501051 // 2 − φ
+	a, b := lo, hi
+	x := a + cgold*(b-a)
+	w, v := x, x
+	fx := powerRSS(lnx, y, u, x)
+	fw, fv := fx, fx
+	var d, e float64
+	for iter := 0; iter < 100; iter++ {
+		xm := (a + b) / 2
+		tol1 := tol*math.Abs(x) + 1e-12
+		tol2 := 2 * tol1
+		if math.Abs(x-xm) <= tol2-(b-a)/2 {
+			break
+		}
+		golden := true
+		if math.Abs(e) > tol1 {
+			// The parabola through (v, fv), (w, fw), (x, fx).
+			r := (x - w) * (fx - fv)
+			q := (x - v) * (fx - fw)
+			p := (x-v)*q - (x-w)*r
+			q = 2 * (q - r)
+			if q > 0 {
+				p = -p
+			}
+			q = math.Abs(q)
+			if math.Abs(p) < math.Abs(q*e/2) && p > q*(a-x) && p < q*(b-x) {
+				e, d = d, p/q
+				golden = false
+				if u := x + d; u-a < tol2 || b-u < tol2 {
+					d = math.Copysign(tol1, xm-x)
+				}
+			}
+		}
+		if golden {
+			if x >= xm {
+				e = a - x
+			} else {
+				e = b - x
+			}
+			d = cgold * e
+		}
+		t := x + d
+		if math.Abs(d) < tol1 {
+			t = x + math.Copysign(tol1, d)
+		}
+		ft := powerRSS(lnx, y, u, t)
+		if ft <= fx {
+			if t >= x {
+				a = x
+			} else {
+				b = x
+			}
+			v, w, x = w, x, t
+			fv, fw, fx = fw, fx, ft
+			continue
+		}
+		if t < x {
+			a = t
+		} else {
+			b = t
+		}
+		if ft <= fw || w == x {
+			v, w, fv, fw = w, t, fw, ft
+		} else if ft <= fv || v == x || v == w {
+			v, fv = t, ft
+		}
+	}
+	return x
+}
+
+// finishPower fits α and β at the exponent c.
+func finishPower(lnx, y, u []float64, c float64) (float64, float64, float64) {
+	_, a, b := powerLine(lnx, y, u, c)
 	return c, a, b
 }
 
-// powerPRESS refits the power model without each point in turn and sums
-// the squared errors at the left-out points; NaN when a subset has fewer
-// than three distinct x.
-func powerPRESS(x, y, lnx, u []float64) float64 {
+// powerRSS is RSS(c), the residual sum of squares of the straight-line fit
+// of y on u = x^c.
+func powerRSS(lnx, y, u []float64, c float64) float64 {
+	rss, _, _ := powerLine(lnx, y, u, c)
+	return rss
+}
+
+// powerLine fits y = α + β·u, u = x^c, by least squares from the centred
+// sums: β = Suy/Suu, α = ȳ − β·ū, RSS = Syy − Suy²/Suu. It is the search's
+// inner loop, run some fifty times a fit, so it is written out rather than
+// calling stat.LinearRegression (which the tests compare it with).
+func powerLine(lnx, y, u []float64, c float64) (rss, a, b float64) {
+	n := float64(len(lnx))
+	var su, sy float64
+	for i, l := range lnx {
+		u[i] = math.Exp(c * l)
+		su += u[i]
+		sy += y[i]
+	}
+	ub, yb := su/n, sy/n
+	var suu, suy, syy float64
+	for i, ui := range u {
+		du, dy := ui-ub, y[i]-yb
+		suu += du * du
+		suy += du * dy
+		syy += dy * dy
+	}
+	b = suy / suu
+	return syy - suy*b, yb - b*ub, b
+}
+
+// powerPRESS refits the power model without each point in turn, starting
+// each search near the full fit's exponent c, and sums the squared errors
+// at the left-out points; NaN when a subset has fewer than three distinct
+// x.
+func powerPRESS(x, y, lnx, u []float64, c float64) float64 {
 	n := len(x)
 	sx := make([]float64, 0, n-1)
 	sl := make([]float64, 0, n-1)
@@ -121,8 +223,8 @@ func powerPRESS(x, y, lnx, u []float64) float64 {
 		if countDistinct(sx, 3) < 3 {
 			return math.NaN()
 		}
-		c, a, b := searchPower(sl, sy, u[:n-1])
-		r := y[i] - (a + b*math.Exp(c*lnx[i]))
+		ci, a, b := searchPower(sl, sy, u[:n-1], c)
+		r := y[i] - (a + b*math.Exp(ci*lnx[i]))
 		press += r * r
 	}
 	return press
