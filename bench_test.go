@@ -68,6 +68,7 @@ func BenchmarkEstimate(b *testing.B) {
 	// whole returned struct at once would stall on store forwarding and
 	// time the copy rather than the estimate.
 	b.Run("code=patchtime", func(b *testing.B) {
+		b.ReportAllocs()
 		var sum float64
 		for i := 0; b.Loop(); i++ {
 			e, err := c.Estimate(estimate.Scenario{Hosts: 1 + i&4095})
@@ -79,6 +80,7 @@ func BenchmarkEstimate(b *testing.B) {
 		sinkMinutes = sum
 	})
 	b.Run("code=baseline", func(b *testing.B) {
+		b.ReportAllocs()
 		l := lineOf(c)
 		var sum float64
 		for i := 0; b.Loop(); i++ {
@@ -315,37 +317,5 @@ func BenchmarkProcess(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-// BenchmarkEndToEnd is the whole pipeline on the embedded catalog, with no
-// baseline: read the catalog CSV, fit every series, estimate each curve at
-// four fleet sizes and write the rows as CSV.
-func BenchmarkEndToEnd(b *testing.B) {
-	csvText := estimate.DefaultCSV()
-	hosts := []int{100, 1200, 5000, 20000}
-	b.SetBytes(int64(len(csvText)))
-	for b.Loop() {
-		cat, err := estimate.ReadCatalog(bytes.NewReader(csvText))
-		if err != nil {
-			b.Fatal(err)
-		}
-		w := estimate.NewCSVWriter(io.Discard)
-		for _, s := range cat.Series() {
-			c, err := cat.Curve(s)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, h := range hosts {
-				e, err := c.Estimate(estimate.Scenario{Hosts: h})
-				if err != nil {
-					b.Fatal(err)
-				}
-				w.WriteEstimate(c, e)
-			}
-		}
-		if err := w.Close(); err != nil {
-			b.Fatal(err)
-		}
 	}
 }

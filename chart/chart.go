@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -40,7 +41,14 @@ const samples = 200
 type Options struct {
 	Title    string // title above the plot; empty for none
 	MaxHosts int    // right end of the hosts axis; 0 for 1.2 times the data's largest fleet
-	Marks    []int  // fleet sizes to mark on each curve, e.g. those asked for
+	Marks    []Mark // estimates to mark, e.g. those asked for
+}
+
+// Mark is an estimate to mark on its curve: a cross at the curve's load
+// for the scenario (see estimate.Curve.Load) and its estimate.
+type Mark struct {
+	Curve    *estimate.Curve
+	Scenario estimate.Scenario
 }
 
 // New draws the curves on one plot: hosts on one console across, minutes
@@ -64,18 +72,23 @@ func New(curves []*estimate.Curve, o Options) (*plot.Plot, error) {
 		dataMin, dataMax = math.Min(dataMin, float64(lo)), math.Max(dataMax, float64(hi))
 	}
 	for _, m := range o.Marks {
-		xmax = math.Max(xmax, 1.05*float64(m))
+		if x := m.Curve.Load(m.Scenario); !math.IsNaN(x) {
+			xmax = math.Max(xmax, 1.05*x)
+		}
 	}
 	if xmax <= 0 {
 		xmax = 1.2 * dataMax
 	}
-	xmax = math.Max(xmax, 1.2*dataMax)
+	xmax = min(math.Max(xmax, 1.2*dataMax), estimate.MaxHosts)
 
 	// The extrapolated region, shaded, behind everything else.
 	var ymax float64
 	for _, c := range curves {
-		if e, err := c.Estimate(estimate.Scenario{Hosts: max(1, int(xmax))}); err == nil && !math.IsInf(e.High, 1) {
-			ymax = math.Max(ymax, e.High)
+		if e, err := c.Estimate(estimate.Scenario{Hosts: max(1, int(xmax))}); err == nil {
+			ymax = math.Max(ymax, e.Minutes)
+			if !math.IsInf(e.High, 1) {
+				ymax = math.Max(ymax, e.High)
+			}
 		}
 	}
 	for _, span := range [][2]float64{{0, dataMin}, {dataMax, xmax}} {
@@ -95,9 +108,12 @@ func New(curves []*estimate.Curve, o Options) (*plot.Plot, error) {
 	p.Add(plotter.NewGrid())
 
 	for i, c := range curves {
-		if err := drawCurve(p, c, i, xmax, o.Marks); err != nil {
+		if err := drawCurve(p, c, i, xmax); err != nil {
 			return nil, err
 		}
+	}
+	if err := drawMarks(p, curves, o.Marks); err != nil {
+		return nil, err
 	}
 	p.X.Min, p.Y.Min = 0, 0
 	return p, nil
@@ -111,9 +127,9 @@ func (shadeThumb) Thumbnail(c *draw.Canvas) {
 		{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}}))
 }
 
-// drawCurve adds one curve: band, line (dashed where extrapolated), points
-// and marks.
-func drawCurve(p *plot.Plot, c *estimate.Curve, i int, xmax float64, marks []int) error {
+// drawCurve adds one curve: band, line (dashed where extrapolated) and
+// points.
+func drawCurve(p *plot.Plot, c *estimate.Curve, i int, xmax float64) error {
 	col := plotutil.Color(i)
 	var inside, outside, lowUp, high plotter.XYs
 	lo, hi := c.DataRange()
@@ -169,35 +185,52 @@ func drawCurve(p *plot.Plot, c *estimate.Curve, i int, xmax float64, marks []int
 		p.Add(l)
 	}
 	var pts plotter.XYs
-	for _, o := range c.Points() {
-		pts = append(pts, plotter.XY{X: float64((o.Hosts + o.Consoles - 1) / o.Consoles), Y: o.Minutes})
+	for k, x := range c.PointLoads() {
+		pts = append(pts, plotter.XY{X: x, Y: c.Points()[k].Minutes})
 	}
 	if len(pts) > 0 {
-		s, err := plotter.NewScatter(pts)
+		s, err := scatter(pts, col, draw.CircleGlyph{}, 3)
 		if err != nil {
 			return err
 		}
-		s.Color, s.Shape, s.Radius = col, draw.CircleGlyph{}, vg.Points(3)
 		p.Add(s)
 		if i == 0 {
-			p.Legend.Add("published or observed", s)
+			legend, _ := scatter(pts, color.Black, draw.CircleGlyph{}, 3)
+			p.Legend.Add("published or observed", legend)
 		}
 	}
-	var asked plotter.XYs
-	for _, h := range marks {
-		if e, err := c.Estimate(estimate.Scenario{Hosts: h}); err == nil {
-			asked = append(asked, plotter.XY{X: float64(h), Y: e.Minutes})
+	return nil
+}
+
+// drawMarks adds a cross at each mark, in its curve's colour.
+func drawMarks(p *plot.Plot, curves []*estimate.Curve, marks []Mark) error {
+	for _, m := range marks {
+		i := slices.Index(curves, m.Curve)
+		e, err := m.Curve.Estimate(m.Scenario)
+		if i < 0 || err != nil {
+			continue
 		}
-	}
-	if len(asked) > 0 {
-		s, err := plotter.NewScatter(asked)
+		s, err := scatter(plotter.XYs{{X: m.Curve.Load(m.Scenario), Y: e.Minutes}}, plotutil.Color(i), draw.CrossGlyph{}, 4)
 		if err != nil {
 			return err
 		}
-		s.Color, s.Shape, s.Radius = col, draw.CrossGlyph{}, vg.Points(4)
 		p.Add(s)
 	}
+	if len(marks) > 0 {
+		legend, _ := scatter(plotter.XYs{{}}, color.Black, draw.CrossGlyph{}, 4)
+		p.Legend.Add("asked", legend)
+	}
 	return nil
+}
+
+// scatter is a scatter of glyphs of one colour and radius, points.
+func scatter(pts plotter.XYs, col color.Color, shape draw.GlyphDrawer, radius float64) (*plotter.Scatter, error) {
+	s, err := plotter.NewScatter(pts)
+	if err != nil {
+		return nil, err
+	}
+	s.Color, s.Shape, s.Radius = col, shape, vg.Points(radius)
+	return s, nil
 }
 
 // Label names a curve in a legend with the characters the plot's font has:

@@ -2,10 +2,12 @@ package estimate
 
 import (
 	"errors"
-
 	"math"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // siteObservations are rollouts of KB899588 on XP at a site 1.3 times
@@ -156,4 +158,63 @@ func TestCalibrateErrors(t *testing.T) {
 		t.Errorf("falling times: %v, want an error about the speed", err)
 	}
 
+}
+
+// TestCalibratedIntervalExact: the interval of a calibrated curve is the
+// regression's own, s²·(1 + jᵀ(XᵀX)⁻¹j) with j = (1, u, u(c−1), u·c(c−1)),
+// computed here by gonum's mat from the design matrix; it widens with
+// console counts beyond those observed, which are marked extrapolated.
+func TestCalibratedIntervalExact(t *testing.T) {
+	obs := siteObservations([]int{1, 2, 4}, true)
+	cal, err := Default().Calibrate(obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	X := mat.NewDense(len(obs), 4, nil)
+	Y := mat.NewVecDense(len(obs), nil)
+	row := func(hosts, c int) []float64 {
+		u := handB * float64((hosts+c-1)/c)
+		fc := float64(c)
+		return []float64{1, u, u * (fc - 1), u * fc * (fc - 1)}
+	}
+	for i, o := range obs {
+		X.SetRow(i, row(o.Hosts, o.Consoles))
+		Y.SetVec(i, o.Minutes-handA)
+	}
+	var beta mat.VecDense
+	if err := beta.SolveVec(X, Y); err != nil {
+		t.Fatal(err)
+	}
+	var res mat.VecDense
+	res.MulVec(X, &beta)
+	res.SubVec(Y, &res)
+	s2 := mat.Dot(&res, &res) / float64(len(obs)-4)
+	var xtx, inv mat.Dense
+	xtx.Mul(X.T(), X)
+	if err := inv.Inverse(&xtx); err != nil {
+		t.Fatal(err)
+	}
+	curves, _ := Default().Curves("KB899588", "XP")
+	site := cal.Apply(curves[0])
+	tq := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(obs) - 4)}.Quantile(0.975)
+	var last float64
+	for _, c := range []int{1, 4, 8, 16} {
+		e, err := site.Estimate(cal.Scenario(Scenario{Hosts: 2000, Consoles: c}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		j := mat.NewVecDense(4, row(2000, c))
+		y := handA + mat.Dot(j, &beta)
+		half := tq * math.Sqrt(s2*(1+mat.Inner(j, &inv, j)))
+		if !near(e.Minutes, y, 1e-9) || !near(e.High-e.Minutes, half, 1e-6) {
+			t.Errorf("%d consoles: %v ± %v, mat gives %v ± %v", c, e.Minutes, e.High-e.Minutes, y, half)
+		}
+		if c > 4 && !e.Extrapolated {
+			t.Errorf("%d consoles, beyond the observed 1–4, not marked extrapolated", c)
+		}
+		if c >= 8 && !(half > last) {
+			t.Errorf("%d consoles: half-width %v does not widen from %v", c, half, last)
+		}
+		last = half
+	}
 }

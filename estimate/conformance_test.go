@@ -25,7 +25,11 @@ func TestSeedsReproduceCatalog(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", filepath.Base(file), err)
 		}
-		fromPages = append(fromPages, FromBulletin(b, file)...)
+		obs, err := FromBulletin(b, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromPages = append(fromPages, obs...)
 	}
 	strip := func(obs []Observation) []Observation {
 		out := make([]Observation, len(obs))

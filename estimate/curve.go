@@ -24,21 +24,23 @@ const DefaultLevel = 0.95
 // questions; a Curve cannot be modified, so one value may serve many
 // goroutines.
 type Curve struct {
-	series   Series
-	points   []Observation
-	fit      *fit.Fit
-	tried    []*fit.Fit // the models fitted, affine first; empty for pooled and setup curves
-	reason   string     // why fit was chosen
-	level    float64    // confidence level of intervals
-	crit     float64    // fit.Critical(level)
-	band     bool       // the interval comes from the quadratic below (fit.Band)
-	a, b     float64    // ŷ = a + b·x
-	center   float64    // d = x − center
-	q0, q1   float64    // half² = q0 + d·(q1 + q2·d)
-	q2       float64
-	minHosts int     // smallest per-console load in the data, hosts
-	maxHosts int     // largest per-console load in the data, hosts
-	lo, hi   float64 // the same as floats, for Estimate
+	series     Series
+	points     []Observation
+	pointScale Scenario  // the σ and κ the points were taken under (a calibration's)
+	cal        *calCurve // how a calibrated curve predicts; nil for the others
+	fit        *fit.Fit
+	tried      []*fit.Fit // the models fitted, affine first; empty for pooled and setup curves
+	reason     string     // why fit was chosen
+	level      float64    // confidence level of intervals
+	crit       float64    // fit.Critical(level)
+	band       bool       // the interval comes from the quadratic below (fit.Band)
+	a, b       float64    // ŷ = a + b·x
+	center     float64    // d = x − center
+	q0, q1     float64    // half² = q0 + d·(q1 + q2·d)
+	q2         float64
+	minHosts   int     // smallest per-console load in the data, hosts
+	maxHosts   int     // largest per-console load in the data, hosts
+	lo, hi     float64 // the same as floats, for Estimate
 }
 
 // newCurve fits a series, choosing the model by leave-one-out error. A
@@ -189,10 +191,16 @@ type Estimate struct {
 	Extrapolated bool    // the per-console work lies outside the data behind the curve
 }
 
-// Duration returns Minutes as a time.Duration.
+// Duration returns Minutes as a time.Duration (at most MaxMinutes).
 func (e Estimate) Duration() time.Duration { return minutesToDuration(e.Minutes) }
 
+// minutesToDuration converts minutes, saturating at ±MaxMinutes (so +Inf
+// stays far from overflow) and taking NaN as 0.
 func minutesToDuration(m float64) time.Duration {
+	if math.IsNaN(m) {
+		return 0
+	}
+	m = max(-MaxMinutes, min(m, MaxMinutes))
 	return time.Duration(math.Round(m * float64(time.Minute)))
 }
 
@@ -211,6 +219,9 @@ var ErrTooLong = errors.New("longer than 100 years")
 // MaxMinutes, Low is 0 and High +Inf. It fails for a scenario out of range,
 // or an estimate beyond MaxMinutes (ErrTooLong).
 func (c *Curve) Estimate(s Scenario) (Estimate, error) {
+	if c == nil || c.fit == nil {
+		return Estimate{}, errors.New("estimate: not a curve (the zero Curve); get curves from a Catalog")
+	}
 	if s.Consoles == 0 {
 		s.Consoles = 1
 	}
@@ -223,21 +234,20 @@ func (c *Curve) Estimate(s Scenario) (Estimate, error) {
 	// x·m for the affine model, x·m^(1/c) for the power model.
 	x := float64(s.Hosts)
 	if s.Consoles > 1 { // the division and the scaling cost as much as the rest
-		x = float64(perConsole(s.Hosts, s.Consoles))
-		if m := s.Slowdown(); m != 1 {
-			if c.fit.Model == fit.PowerModel {
-				m = math.Pow(m, 1/c.fit.Exponent)
-			}
-			x *= m
-		}
+		x = c.Load(s)
 	}
 	var y, lo, hi float64
-	if c.band { // the common case, written out: it is the hot path
+	extrapolated := x < c.lo || x > c.hi
+	switch {
+	case c.band && c.cal == nil: // the common case, written out: it is the hot path
 		d := x - c.center
 		y = c.a + c.b*x
 		half := math.Sqrt(c.q0 + d*(c.q1+c.q2*d))
 		lo, hi = y-half, y+half
-	} else {
+	case c.cal != nil:
+		y, lo, hi = c.cal.interval(s, c.crit)
+		extrapolated = extrapolated || s.Consoles < c.cal.minConsoles || s.Consoles > c.cal.maxConsoles
+	default:
 		y, lo, hi = c.interval(x)
 	}
 	if !(y <= MaxMinutes) {
@@ -256,13 +266,45 @@ func (c *Curve) Estimate(s Scenario) (Estimate, error) {
 	if hi < 0 {
 		hi = 0
 	}
-	return Estimate{Scenario: s, Minutes: y, Low: lo, High: hi, Level: c.level,
-		Extrapolated: x < c.lo || x > c.hi}, nil
+	return Estimate{Scenario: s, Minutes: y, Low: lo, High: hi, Level: c.level, Extrapolated: extrapolated}, nil
 }
 
 // tooLong is the error of an estimate of minutes beyond MaxMinutes.
 func (c *Curve) tooLong(s Scenario, minutes float64) error {
 	return fmt.Errorf("%s, %d hosts on %d console(s): %.0f minutes: %w", c.series, s.Hosts, s.Consoles, minutes, ErrTooLong)
+}
+
+// Load returns the fleet one console alone would take to do each
+// console's work in scenario s, hosts: ⌈hosts/c⌉ × (1 + σ(c−1) + κc(c−1))
+// for the affine model (the slowdown to the power 1/exponent for the power
+// model). The curve is evaluated there, and an estimate is extrapolated
+// when it lies outside DataRange. An invalid scenario gives NaN.
+func (c *Curve) Load(s Scenario) float64 {
+	if s.Consoles == 0 {
+		s.Consoles = 1
+	}
+	if !s.plain() {
+		return math.NaN()
+	}
+	x := float64(perConsole(s.Hosts, s.Consoles))
+	if m := s.Slowdown(); m != 1 {
+		if c.fit.Model == fit.PowerModel {
+			m = math.Pow(m, 1/c.fit.Exponent)
+		}
+		x *= m
+	}
+	return x
+}
+
+// PointLoads returns the load (see Load) at which each of Points was
+// taken, in the same order: ⌈hosts/consoles⌉, and for a calibrated curve
+// with the calibrated σ and κ.
+func (c *Curve) PointLoads() []float64 {
+	x := make([]float64, len(c.points))
+	for i, p := range c.points {
+		x[i] = c.Load(Scenario{Hosts: p.Hosts, Consoles: p.Consoles, Contention: c.pointScale.Contention, Coherency: c.pointScale.Coherency})
+	}
+	return x
 }
 
 // perConsole is ⌈hosts/consoles⌉, the fleet each console takes.

@@ -3,6 +3,7 @@ package estimate
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -11,7 +12,7 @@ import (
 const (
 	t975df2  = 4.302652729911275 // 95%, 2 degrees of freedom
 	t950df2  = 2.919985580355516 // 90%, 2 degrees of freedom
-	t975df20 = 2.085963447265837 // 95%, 20 degrees of freedom
+	t975df11 = 2.200985160082949 // 95%, 11 degrees of freedom
 )
 
 func curve(t testing.TB, patch, platform string) *Curve {
@@ -109,14 +110,15 @@ func TestTwoMeasuredPoints(t *testing.T) {
 	}
 }
 
-// pooledByHand computes the within-series slope over the published rows of
-// one console, its residual variance and Σ(x − x̄)², from the hand-typed
+// pooledByHand computes the within-series slope over the distinct
+// published tables of one console (a table printed for several packages
+// counts once), its residual variance and Σ(x − x̄)², from the hand-typed
 // table.
 func pooledByHand(console string) (beta, s2, sxx float64, n, groups int) {
 	var sxy float64
 	var rows [][4]float64
 	for _, p := range published {
-		if p.console == console {
+		if p.console == console && !slices.Contains(rows, p.minutes) {
 			rows = append(rows, p.minutes)
 		}
 	}
@@ -146,18 +148,19 @@ func TestPool(t *testing.T) {
 		t.Fatal(err)
 	}
 	beta, s2, sxx, n, groups := pooledByHand("UpdateEXPERT 6.1")
-	// By hand: Sxy = 5·20625 + 20750 + 20900 = 144775 over Sxx = 7·122500.
-	if !near(beta, 144775.0/857500, 1e-12) {
-		t.Fatalf("hand computation is off: %v", beta)
+	// By hand: four distinct tables (18-27-52-94 is printed four times),
+	// Sxy = 2·20625 + 20750 + 20900 = 82900 over Sxx = 4·122500.
+	if !near(beta, 82900.0/490000, 1e-12) || groups != 4 {
+		t.Fatalf("hand computation is off: %v over %d tables", beta, groups)
 	}
 	if !near(p.Rate(), beta, 1e-12) || !near(p.RateSE(), math.Sqrt(s2/sxx), 1e-9) {
 		t.Errorf("pool rate %v ± %v, want %v ± %v", p.Rate(), p.RateSE(), beta, math.Sqrt(s2/sxx))
 	}
-	if f := p.Fit(); f.N != n || f.DF != n-groups-1 || len(p.Series()) != groups {
-		t.Errorf("pool N, DF, series = %d, %d, %d; want %d, %d, %d", f.N, f.DF, len(p.Series()), n, n-groups-1, groups)
+	if f := p.Fit(); f.N != n || f.DF != n-groups-1 || p.Tables() != groups || len(p.Series()) != 7 {
+		t.Errorf("pool N, DF, tables, series = %d, %d, %d, %d; want %d, %d, %d, 7", f.N, f.DF, p.Tables(), len(p.Series()), n, n-groups-1, groups)
 	}
 	// A patch with no table: 12 minutes of setup plus the pooled rate. The
-	// setup is known, so Var = s² + hosts²·SE(β)², with t(0.975, 20).
+	// setup is known, so Var = s² + hosts²·SE(β)², with t(0.975, 11).
 	c, err := p.WithSetup(12)
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +169,7 @@ func TestPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	half := t975df20 * math.Sqrt(s2+1e6*s2/sxx)
+	half := t975df11 * math.Sqrt(s2+1e6*s2/sxx)
 	if !near(e.Minutes, 12+1000*beta, 1e-12) || !near(e.High-e.Minutes, half, 1e-9) || !e.Extrapolated {
 		t.Errorf("setup 12 + pooled rate at 1000: %v ± %v (extrapolated %v), want %v ± %v, extrapolated",
 			e.Minutes, e.High-e.Minutes, e.Extrapolated, 12+1000*beta, half)
@@ -174,14 +177,15 @@ func TestPool(t *testing.T) {
 	if _, err := p.WithSetup(-1); err == nil {
 		t.Error("WithSetup(-1) gave no error")
 	}
-	// The console of MS04-020, which names no version, pools its own three
-	// series, whose rate is 33/196 like every table here.
+	// The console of MS04-020, which names no version, has three series
+	// of one table: a pool of one table, rate 33/196, 4 − 1 − 1 = 2
+	// degrees of freedom.
 	q, err := Default().Pool("UpdateEXPERT")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !near(q.Rate(), 33.0/196, 1e-12) || len(q.Series()) != 3 {
-		t.Errorf("UpdateEXPERT pool: rate %v over %d series, want 33/196 over 3", q.Rate(), len(q.Series()))
+	if !near(q.Rate(), 33.0/196, 1e-12) || len(q.Series()) != 3 || q.Tables() != 1 || q.Fit().DF != 2 {
+		t.Errorf("UpdateEXPERT pool: rate %v over %d series, %d tables, %d DF; want 33/196 over 3, 1, 2", q.Rate(), len(q.Series()), q.Tables(), q.Fit().DF)
 	}
 	if _, err := Default().Pool("Tivoli"); err == nil || !strings.Contains(err.Error(), "UpdateEXPERT 6.1") {
 		t.Errorf("Pool(Tivoli) error %v, want one listing the consoles", err)

@@ -105,9 +105,10 @@ func (w *rowWriter) flushRow() error {
 	return w.err
 }
 
-// appendMinutes writes minutes with two decimals, or nothing if infinite.
+// appendMinutes writes minutes with two decimals, or nothing if infinite
+// or NaN.
 func appendMinutes(b []byte, m float64) []byte {
-	if math.IsInf(m, 0) {
+	if math.IsInf(m, 0) || math.IsNaN(m) {
 		return b
 	}
 	return strconv.AppendFloat(b, m, 'f', 2, 64)
@@ -128,7 +129,8 @@ type CSVWriter struct {
 	header bool
 }
 
-// NewCSVWriter returns a writer of rows to w. Call Close when done.
+// NewCSVWriter returns a writer of rows to w. Call Close when done. (The
+// zero CSVWriter has nowhere to write: make one with NewCSVWriter.)
 func NewCSVWriter(w io.Writer) *CSVWriter {
 	return &CSVWriter{rowWriter: rowWriter{w: bufio.NewWriterSize(w, 64<<10), encode: csvCells}}
 }
@@ -249,8 +251,8 @@ func (w *CSVWriter) Close() error {
 }
 
 // JSONWriter writes rows as a JSON array of objects whose keys are
-// RowColumns: minutes as numbers with two decimals, an unbounded high end
-// as null.
+// RowColumns: minutes as numbers with two decimals; an unbounded high end,
+// or a number that is not one, as null.
 //
 //	[
 //	{"patch":"KB899588","bulletin":"MS05-039","platform":"Windows XP SP1/SP1a/SP2","console":"UpdateEXPERT 6.1","hosts":1200,"consoles":1,"minutes":211.91,"low_minutes":208.10,"high_minutes":215.71,"duration":"3時間32分","extrapolated":true}
@@ -261,7 +263,8 @@ type JSONWriter struct {
 }
 
 // NewJSONWriter returns a writer of rows to w. Call Close when done: it
-// closes the array.
+// closes the array. (The zero JSONWriter has nowhere to write: make one
+// with NewJSONWriter.)
 func NewJSONWriter(w io.Writer) *JSONWriter {
 	return &JSONWriter{rowWriter: rowWriter{w: bufio.NewWriterSize(w, 64<<10), encode: jsonCells}}
 }
@@ -316,7 +319,7 @@ func (w *JSONWriter) row(c *Curve, patch, bul, platform, console string, hosts, 
 		b = append(b, ',', '"')
 		b = append(b, rowColumns[6+i]...)
 		b = append(b, '"', ':')
-		if math.IsInf(v, 0) {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
 			b = append(b, "null"...)
 		} else {
 			b = appendMinutes(b, v)

@@ -1,7 +1,9 @@
 package estimate
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/patchtime/patchtime/bulletin"
 )
@@ -12,9 +14,18 @@ import (
 // lists it, the consoles its footnote names (one unless it says
 // otherwise), source published, and the line of the row. file names the
 // page in messages; it may be empty.
-func FromBulletin(b *bulletin.Bulletin, file string) []Observation {
+//
+// A row whose package names no KB number, on a page of several KBs, cannot
+// be told apart: that is a *CatalogError naming its line, and nothing is
+// returned.
+func FromBulletin(b *bulletin.Bulletin, file string) ([]Observation, error) {
 	var obs []Observation
 	for _, t := range b.Timings {
+		if t.KB == "" {
+			return nil, &CatalogError{File: file, Line: t.Line, Err: fmt.Errorf(
+				"package %s names no KB number and %s has several (%s), so its row cannot be told whose; put the KB in the package name, or drop the row",
+				t.Package, b.ID, strings.Join(b.KBs, ", "))}
+		}
 		var size int64
 		if p, ok := b.Package(t.Package); ok {
 			size = p.Bytes
@@ -29,7 +40,7 @@ func FromBulletin(b *bulletin.Bulletin, file string) []Observation {
 			})
 		}
 	}
-	return obs
+	return obs, nil
 }
 
 // With returns a new catalog holding c's observations and obs. A published

@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -27,7 +28,10 @@ func parsePage(t *testing.T, name string) *bulletin.Bulletin {
 // 702,312 bytes; Windows XP Professional SP2: 16, 25, 50, 92, 655,128
 // bytes) on UpdateEXPERT 6.1, as written in that file.
 func TestFromBulletin(t *testing.T) {
-	obs := FromBulletin(parsePage(t, "plain.txt"), "plain.txt")
+	obs, err := FromBulletin(parsePage(t, "plain.txt"), "plain.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(obs) != 8 {
 		t.Fatalf("%d observations, want 8", len(obs))
 	}
@@ -67,7 +71,10 @@ func TestFromBulletin(t *testing.T) {
 }
 
 func TestWithConflict(t *testing.T) {
-	obs := FromBulletin(parsePage(t, "plain.txt"), "plain.txt")
+	obs, err := FromBulletin(parsePage(t, "plain.txt"), "plain.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cat, err := Default().With(obs)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +96,10 @@ func TestFromBulletinAbsentCells(t *testing.T) {
 	// absent.txt: a 対応予定 row and a missing cell give no observations
 	// for those cells, never zero minutes.
 	b := parsePage(t, "absent.txt")
-	obs := FromBulletin(b, "absent.txt")
+	obs, err := FromBulletin(b, "absent.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cells := 0
 	for _, tm := range b.Timings {
 		cells += len(tm.Points)
@@ -102,7 +112,7 @@ func TestFromBulletinAbsentCells(t *testing.T) {
 			t.Errorf("observation with %v minutes: %+v", o.Minutes, o)
 		}
 	}
-	if len(FromBulletin(parsePage(t, "no-timing.txt"), "")) != 0 {
+	if obs, err := FromBulletin(parsePage(t, "no-timing.txt"), ""); err != nil || len(obs) != 0 {
 		t.Error("a page with no timing table gave observations")
 	}
 }
@@ -119,7 +129,10 @@ func TestFromBulletinConsoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	obs := FromBulletin(b, "")
+	obs, err := FromBulletin(b, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, o := range obs {
 		if o.Consoles != 2 {
 			t.Fatalf("observation %+v: want 2 consoles", o)
@@ -135,5 +148,16 @@ func TestFromBulletinConsoles(t *testing.T) {
 	}
 	if lo, hi := cs[0].DataRange(); lo != 25 || hi != 250 {
 		t.Errorf("data range %d–%d hosts per console, want 25–250", lo, hi)
+	}
+}
+
+// TestFromBulletinNoKB: fleet-sizes.txt has a package whose name holds no
+// KB number on a page of two KBs; its row cannot be placed.
+func TestFromBulletinNoKB(t *testing.T) {
+	b := parsePage(t, "fleet-sizes.txt")
+	obs, err := FromBulletin(b, "fleet-sizes.txt")
+	var ce *CatalogError
+	if !errors.As(err, &ce) || obs != nil || ce.File != "fleet-sizes.txt" || ce.Line == 0 || !strings.Contains(err.Error(), "names no KB number") {
+		t.Errorf("FromBulletin = %d observations, %v; want a *CatalogError naming the line", len(obs), err)
 	}
 }

@@ -3,6 +3,7 @@ package estimate
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/patchtime/patchtime/bulletin"
 )
@@ -74,6 +75,40 @@ func (r Rollout) check() error {
 	return err
 }
 
+// checkPlan validates the rollout and the window for planning, which
+// searches on the time growing with the fleet: every curve must rise with
+// the hosts, and with w.Upper the top of its interval must be bounded and
+// rise too. (The top is convex in the hosts, so it rises everywhere when
+// it rises from one host to two.)
+func (r Rollout) checkPlan(w Window) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	if !(w.Minutes > 0) {
+		return fmt.Errorf("window %v minutes: want more than 0", w.Minutes)
+	}
+	for _, j := range r.Jobs {
+		c := j.Curve
+		if !(c.PerHost() > 0) {
+			return fmt.Errorf("%s: the per-host time is %.4g min, not above 0: its estimates do not grow with the fleet, so no window can be planned on it", c.series, c.PerHost())
+		}
+		if !w.Upper {
+			continue
+		}
+		one, err1 := c.Estimate(Scenario{Hosts: 1})
+		two, err2 := c.Estimate(Scenario{Hosts: 2})
+		switch {
+		case err1 != nil || err2 != nil:
+			return errors.Join(err1, err2)
+		case math.IsInf(one.High, 1):
+			return fmt.Errorf("%s: the prediction interval is unbounded (too few points to tell the noise), so its top cannot be planned on; plan on the estimate", c.series)
+		case two.High < one.High:
+			return fmt.Errorf("%s: the top of the prediction interval falls as the fleet grows from one host (the fit is too uncertain there), so it cannot be planned on; plan on the estimate", c.series)
+		}
+	}
+	return nil
+}
+
 // Estimate estimates the rollout in one window.
 func (r Rollout) Estimate() (Plan, error) {
 	if err := r.check(); err != nil {
@@ -128,16 +163,26 @@ func (e *WindowError) Error() string { return e.Reason }
 // hosts each but, with σ or κ above zero, slow each other down; when the
 // window is out of reach it returns a *WindowError whose Best plan is the
 // console count with the shortest time (the smallest such count on a tie).
-// Console counts are tried up to the largest job's fleet or MaxConsoles.
+// Console counts go up to the largest job's fleet or MaxConsoles. With
+// σ = κ = 0 the time only falls as consoles are added, and the count is
+// found by bisection; otherwise every count is tried, up to where κ's
+// slowdown outgrows any gain.
 func (r Rollout) ConsolesFor(w Window) (Plan, error) {
-	if err := r.check(); err != nil {
+	if err := r.checkPlan(w); err != nil {
 		return Plan{}, err
 	}
-	if !(w.Minutes > 0) {
-		return Plan{}, fmt.Errorf("window %v minutes: want more than 0", w.Minutes)
+	top := min(r.maxHosts(), MaxConsoles)
+	if r.Coherency > 0 {
+		// Beyond c ≈ √((1+σ)/κ) each console's work grows with c: four
+		// times that, and some slack for rounding up the hosts, is past
+		// the best.
+		top = min(top, int(4*math.Sqrt((1+r.Contention)/r.Coherency))+10)
+	}
+	if r.Contention == 0 && r.Coherency == 0 {
+		return r.bisectConsoles(w, top)
 	}
 	var best Plan
-	for c := 1; c <= min(r.maxHosts(), MaxConsoles); c++ {
+	for c := 1; c <= top; c++ {
 		p, err := r.plan(c, 1)
 		if err != nil {
 			return Plan{}, err
@@ -149,7 +194,48 @@ func (r Rollout) ConsolesFor(w Window) (Plan, error) {
 			best = p
 		}
 	}
-	return Plan{}, &WindowError{Window: w, Best: best, Reason: fmt.Sprintf(
+	return Plan{}, r.miss(w, best)
+}
+
+// bisectConsoles is ConsolesFor when the time does not rise with the
+// console count: the fewest consoles whose plan fits, or the fewest that
+// reach the shortest time, found by bisection on [1, top].
+func (r Rollout) bisectConsoles(w Window, top int) (Plan, error) {
+	last, err := r.plan(top, 1)
+	if err != nil {
+		return Plan{}, err
+	}
+	target, fits := w.Minutes, w.time(last) <= w.Minutes
+	if !fits {
+		target = w.time(last) // the best reachable
+	}
+	lo, hi := 1, top
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		p, err := r.plan(mid, 1)
+		if err != nil {
+			return Plan{}, err
+		}
+		if w.time(p) <= target {
+			hi, last = mid, p
+		} else {
+			lo = mid + 1
+		}
+	}
+	if last.Consoles != lo {
+		if last, err = r.plan(lo, 1); err != nil {
+			return Plan{}, err
+		}
+	}
+	if !fits {
+		return Plan{}, r.miss(w, last)
+	}
+	return last, nil
+}
+
+// miss is the error of a window out of reach, best the best plan.
+func (r Rollout) miss(w Window, best Plan) error {
+	return &WindowError{Window: w, Best: best, Reason: fmt.Sprintf(
 		"the rollout does not fit %s: the best is %s with %d console(s)",
 		w, bulletin.FormatDuration(minutesToDuration(w.time(best))), best.Consoles)}
 }
@@ -160,11 +246,8 @@ func (r Rollout) ConsolesFor(w Window) (Plan, error) {
 // host per window is too long it returns a *WindowError whose Best plan is
 // that one-host window.
 func (r Rollout) WindowsFor(w Window) (Plan, error) {
-	if err := r.check(); err != nil {
+	if err := r.checkPlan(w); err != nil {
 		return Plan{}, err
-	}
-	if !(w.Minutes > 0) {
-		return Plan{}, fmt.Errorf("window %v minutes: want more than 0", w.Minutes)
 	}
 	consoles := max(r.Consoles, 1)
 	// The time of a window falls as the windows grow in number: find the
@@ -201,8 +284,8 @@ func (r Rollout) WindowsFor(w Window) (Plan, error) {
 // is ignored) fits the window, with its estimate. When not even one host
 // fits it returns a *WindowError.
 func (c *Curve) HostsFor(s Scenario, w Window) (int, Estimate, error) {
-	if !(w.Minutes > 0) {
-		return 0, Estimate{}, fmt.Errorf("window %v minutes: want more than 0", w.Minutes)
+	if err := (Rollout{Jobs: []Job{{c, 1}}, Consoles: s.Consoles, Contention: s.Contention, Coherency: s.Coherency}).checkPlan(w); err != nil {
+		return 0, Estimate{}, err
 	}
 	s.Hosts = 1
 	fits := func(hosts int) (Estimate, bool, error) {

@@ -190,3 +190,87 @@ func TestBundleAndMixedFleet(t *testing.T) {
 		}
 	}
 }
+
+// TestConsolesForBisection: with σ = κ = 0 the bisection finds what trying
+// every console count finds.
+func TestConsolesForBisection(t *testing.T) {
+	c := curve(t, "KB899588", "XP")
+	for _, hosts := range []int{1, 7, 99, 1200, 4321, 50000} {
+		for _, window := range []float64{9, 10.5, 30, 120, 1000} {
+			want, wantMiss := 0, false
+			bestK, bestM := 0, math.Inf(1)
+			for k := 1; k <= min(hosts, MaxConsoles); k++ {
+				m := byHand(hosts, k, 0, 0)
+				if want == 0 && m <= window {
+					want = k
+				}
+				if m < bestM-1e-12 {
+					bestK, bestM = k, m
+				}
+			}
+			if want == 0 {
+				want, wantMiss = bestK, true
+			}
+			p, err := Rollout{Jobs: []Job{{c, hosts}}}.ConsolesFor(Window{Minutes: window})
+			var we *WindowError
+			if errors.As(err, &we) {
+				p = we.Best
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if p.Consoles != want || (we != nil) != wantMiss {
+				t.Errorf("%d hosts in %v min: %d consoles (miss %v), trying all gives %d (miss %v)", hosts, window, p.Consoles, we != nil, want, wantMiss)
+			}
+		}
+	}
+}
+
+// TestPlanningRefusesOddCurves: planning needs times that grow with the
+// fleet, and --upper a bounded top that grows too.
+func TestPlanningRefusesOddCurves(t *testing.T) {
+	falling, err := ReadCatalog(strings.NewReader("kb,consoles,hosts,minutes\nKB1,1,100,90\nKB1,1,200,60\nKB1,1,300,20\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := falling.Curves("KB1", "")
+	_, err = Rollout{Jobs: []Job{{cs[0], 400}}}.WindowsFor(Window{Minutes: 50})
+	if err == nil || !strings.Contains(err.Error(), "not above 0") {
+		t.Errorf("falling curve: %v, want a refusal", err)
+	}
+	two, err := ReadCatalog(strings.NewReader("kb,consoles,hosts,minutes\nKB2,1,50,10.5\nKB2,1,500,85.25\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ = two.Curves("KB2", "")
+	if _, _, err := cs[0].HostsFor(Scenario{}, Window{Minutes: 120, Upper: true}); err == nil || !strings.Contains(err.Error(), "unbounded") {
+		t.Errorf("unbounded interval with Upper: %v, want a refusal", err)
+	}
+	if h, _, err := cs[0].HostsFor(Scenario{}, Window{Minutes: 120}); err != nil || h < 700 {
+		t.Errorf("the estimate can still be planned on: %d hosts, %v", h, err)
+	}
+}
+
+// TestLoad: the load is ⌈hosts/c⌉ times the slowdown, the x at which the
+// curve is read.
+func TestLoad(t *testing.T) {
+	c := curve(t, "KB899588", "XP")
+	for _, tc := range []struct {
+		s    Scenario
+		want float64
+	}{
+		{Scenario{Hosts: 1200}, 1200},
+		{Scenario{Hosts: 1200, Consoles: 2}, 600},
+		{Scenario{Hosts: 1201, Consoles: 4, Contention: 0.1, Coherency: 0.01}, 301 * (1 + 0.3 + 0.12)},
+	} {
+		if got := c.Load(tc.s); !near(got, tc.want, 1e-12) {
+			t.Errorf("Load(%+v) = %v, want %v", tc.s, got, tc.want)
+		}
+		e, _ := c.Estimate(tc.s)
+		if !near(e.Minutes, handA+handB*tc.want, 1e-9) {
+			t.Errorf("Estimate(%+v) = %v, not the curve at the load %v", tc.s, e.Minutes, tc.want)
+		}
+	}
+	if !math.IsNaN(c.Load(Scenario{Hosts: 0})) {
+		t.Error("Load of an invalid scenario is a number")
+	}
+}

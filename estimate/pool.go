@@ -9,18 +9,26 @@ import (
 )
 
 // Pool is the per-host rate shared by all series of one console: one fit
-// with one setup per series and a single rate (see fit.Pooled). The
-// published tables give nearly the same rate for every patch, about 0.168
+// with one setup per distinct table and a single rate (see fit.Pooled).
+// Series whose tables are identical (the same table printed for several
+// packages or platforms) count once: a copy is not new evidence. The
+// published tables give nearly the same rate for every patch, about 0.169
 // minutes (10.1 s) per host on UpdateEXPERT 6.1, so the pooled rate is the
-// best guess for a patch with no table of its own.
+// best guess for a patch with no table of its own. Get one from a Catalog
+// (Pool, Pools); the zero Pool is not usable.
 type Pool struct {
 	console  string
 	entries  []*entry
 	fit      *fit.PooledFit
 	err      error
+	tables   int // distinct tables pooled
 	minHosts int
 	maxHosts int
 }
+
+// Tables returns the number of distinct tables the rate is pooled over;
+// Series may hold more, when several share a table.
+func (p *Pool) Tables() int { return p.tables }
 
 // Console returns the console whose series are pooled.
 func (p *Pool) Console() string { return p.console }
@@ -31,8 +39,8 @@ func (p *Pool) Rate() float64 { return p.fit.Slope }
 // RateSE returns the standard error of Rate, minutes per host.
 func (p *Pool) RateSE() float64 { return p.fit.SlopeSE }
 
-// Fit returns a copy of the pooled fit: the rate, each series' setup, the
-// residual error over all series.
+// Fit returns a copy of the pooled fit: the rate, each distinct table's
+// setup, the residual error over all of them.
 func (p *Pool) Fit() fit.PooledFit {
 	f := *p.fit
 	f.Groups = nil
@@ -43,7 +51,8 @@ func (p *Pool) Fit() fit.PooledFit {
 	return f
 }
 
-// Series returns the pooled series, in the order of Fit().Groups.
+// Series returns the pooled series, in the order they appear in the
+// catalog.
 func (p *Pool) Series() []Series {
 	s := make([]Series, len(p.entries))
 	for i, e := range p.entries {
@@ -59,7 +68,7 @@ func (p *Pool) DataRange() (lo, hi int) { return p.minHosts, p.maxHosts }
 // curve returns the pooled curve of one of the pool's series.
 func (p *Pool) curve(e *entry) *Curve {
 	c := &Curve{series: e.Series, points: e.points, fit: p.fit.Groups[e.poolItem],
-		reason:   fmt.Sprintf("pooled: the per-host rate is shared by the %d series of %s", len(p.entries), consoleName(p.console)),
+		reason:   fmt.Sprintf("pooled: the per-host rate is shared by the %d distinct tables of %s (%d series)", p.tables, consoleName(p.console), len(p.entries)),
 		minHosts: math.MaxInt}
 	for _, xi := range e.x {
 		c.minHosts, c.maxHosts = min(c.minHosts, int(xi)), max(c.maxHosts, int(xi))
@@ -76,7 +85,7 @@ func (p *Pool) WithSetup(setup float64) (*Curve, error) {
 		return nil, fmt.Errorf("setup %v minutes: want 0 to %d", setup, MaxMinutes)
 	}
 	c := &Curve{series: Series{Console: p.console}, fit: p.fit.WithIntercept(setup),
-		reason:   fmt.Sprintf("setup %.2f min given; per-host rate pooled over the %d series of %s", setup, len(p.entries), consoleName(p.console)),
+		reason:   fmt.Sprintf("setup %.2f min given; per-host rate pooled over the %d distinct tables of %s", setup, p.tables, consoleName(p.console)),
 		minHosts: p.minHosts, maxHosts: p.maxHosts}
 	return c.setLevel(DefaultLevel), nil
 }
@@ -103,6 +112,9 @@ func (c *Catalog) Pools() []*Pool {
 // Pool returns the pooled rate of the console named console: an exact
 // match, ignoring case, or else the only console whose name contains it.
 func (c *Catalog) Pool(console string) (*Pool, error) {
+	if len(c.pools) == 0 {
+		return nil, fmt.Errorf("no console %q: the catalog is empty", console)
+	}
 	want := fold(console)
 	var names []string
 	var match []*Pool

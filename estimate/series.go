@@ -186,11 +186,13 @@ func (e *entry) merge(o *Observation) error {
 }
 
 // options are the fit options for points: published tables are rounded to
-// whole minutes, so when every point is a whole number of minutes the
-// variance never falls below that rounding noise.
+// whole minutes, so when every point is a whole number of minutes and none
+// is an observed rollout the variance never falls below that rounding
+// noise. Observed rollouts vary for many more reasons than rounding; their
+// scatter is theirs to show.
 func options(points []Observation) *fit.Options {
 	for _, p := range points {
-		if p.Minutes != math.Trunc(p.Minutes) {
+		if p.Minutes != math.Trunc(p.Minutes) || p.Source == Observed {
 			return nil
 		}
 	}
@@ -218,22 +220,34 @@ func (c *Catalog) pool() {
 			byConsole[e.Console] = p
 			c.pools = append(c.pools, p)
 		}
-		e.pool, e.poolItem = p, len(p.entries)
+		e.pool = p
 		p.entries = append(p.entries, e)
 	}
 	for _, p := range c.pools {
 		var xs, ys [][]float64
 		o := &fit.Options{MinVariance: roundingVariance}
 		for _, e := range p.entries {
-			x := e.x
-			xs, ys = append(xs, x), append(ys, e.y)
-			if options(e.points) == nil {
-				o = nil // some series has decimal minutes
+			// A table printed again for another package or platform is
+			// the same evidence, not new: it joins the group of its twin.
+			e.poolItem = -1
+			for g := range xs {
+				if slices.Equal(xs[g], e.x) && slices.Equal(ys[g], e.y) {
+					e.poolItem = g
+					break
+				}
 			}
-			for _, xi := range x {
+			if e.poolItem < 0 {
+				e.poolItem = len(xs)
+				xs, ys = append(xs, e.x), append(ys, e.y)
+			}
+			if options(e.points) == nil {
+				o = nil // some series has decimal minutes or observed rollouts
+			}
+			for _, xi := range e.x {
 				p.minHosts, p.maxHosts = min(p.minHosts, int(xi)), max(p.maxHosts, int(xi))
 			}
 		}
+		p.tables = len(xs)
 		p.fit, p.err = fit.Pooled(xs, ys, o)
 		if p.err != nil {
 			p.err = fmt.Errorf("no pooled rate for console %q: %w", p.console, explainFitError(p.err))
@@ -354,6 +368,9 @@ func (c *Catalog) Select(patch, platform string) ([]Series, error) {
 
 // matchPlatform keeps the entries whose platform contains platform.
 func matchPlatform(es []*entry, patch, platform string) ([]*entry, error) {
+	if len(es) == 0 {
+		return nil, errors.New("the catalog is empty")
+	}
 	want := fold(platform)
 	var match []*entry
 	var have []string

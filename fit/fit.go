@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -173,8 +174,15 @@ func (f *Fit) Critical(level float64) float64 {
 }
 
 // criticals caches the quantiles of critical, which cost microseconds each
-// while a catalog asks for the same few again and again.
-var criticals sync.Map // criticalKey → float64
+// while a catalog asks for the same few again and again. It keeps the
+// first maxCriticals asked for, so that a program asking for ever new
+// levels does not grow it without end.
+var (
+	criticals      sync.Map // criticalKey → float64
+	criticalsCount atomic.Int32
+)
+
+const maxCriticals = 256
 
 type criticalKey struct {
 	df    int
@@ -193,7 +201,9 @@ func critical(df int, level float64) float64 {
 	if df > 0 {
 		q = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(p)
 	}
-	criticals.Store(k, q)
+	if criticalsCount.Add(1) <= maxCriticals {
+		criticals.Store(k, q)
+	}
 	return q
 }
 
@@ -324,21 +334,28 @@ func (f *Fit) finish(x, y []float64, o *Options) error {
 		tss += (y[i] - ybar) * (y[i] - ybar)
 	}
 	f.R2 = 1 - f.RSS/tss
-	f.RMSE = math.NaN()
-	f.Variance = math.NaN()
-	if f.DF > 0 {
-		f.RMSE = math.Sqrt(f.RSS / float64(f.DF))
-		f.Variance = f.RSS / float64(f.DF)
-	}
-	if o != nil && o.MinVariance > 0 && !(f.Variance >= o.MinVariance) {
-		f.Variance = o.MinVariance
-	}
+	f.RMSE, f.Variance = noise(f.RSS, f.DF, o)
 	if err := f.covariance(x); err != nil {
 		return err
 	}
 	f.setSE()
 	f.AICc = aicc(f.RSS, n, f.k)
 	return nil
+}
+
+// noise returns the residual standard error √(RSS/df), NaN when df = 0,
+// and the variance to use for errors and intervals: RSS/df, raised to the
+// floor of o if there is one.
+func noise(rss float64, df int, o *Options) (rmse, variance float64) {
+	rmse, variance = math.NaN(), math.NaN()
+	if df > 0 {
+		variance = rss / float64(df)
+		rmse = math.Sqrt(variance)
+	}
+	if o != nil && o.MinVariance > 0 && !(variance >= o.MinVariance) {
+		variance = o.MinVariance
+	}
+	return rmse, variance
 }
 
 // setSE sets the standard errors from f.Variance and f.cov.

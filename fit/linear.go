@@ -146,14 +146,7 @@ func solve(X [][]float64, y []float64, zero []bool, o *Options) (*Linear, error)
 		l.Residuals[i] = y[i] - yhat
 		l.RSS += l.Residuals[i] * l.Residuals[i]
 	}
-	l.RMSE, l.Variance = math.NaN(), math.NaN()
-	if l.DF > 0 {
-		l.RMSE = math.Sqrt(l.RSS / float64(l.DF))
-		l.Variance = l.RSS / float64(l.DF)
-	}
-	if o != nil && o.MinVariance > 0 && !(l.Variance >= o.MinVariance) {
-		l.Variance = o.MinVariance
-	}
+	l.RMSE, l.Variance = noise(l.RSS, l.DF, o)
 	for a, ja := range free {
 		for b, jb := range free {
 			l.Cov[ja][jb] = l.Variance * unscaled.At(a, b)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 func TestLeastSquaresUnconstrained(t *testing.T) {
@@ -93,5 +95,52 @@ func TestLine(t *testing.T) {
 	p := Line(10, 0.02, 1.5, cov, 0.09, 6)
 	if y, _ := p.Predict(400); !near(y, 10+0.02*math.Pow(400, 1.5), 1e-12) || p.Model != PowerModel {
 		t.Errorf("power line at 400 = %v", y)
+	}
+}
+
+// TestLeastSquaresTwoConstraints: with two non-negative coefficients the
+// enumeration of subsets must find the right one. y = 1 + 2·x₁ + 0.7·x₂ −
+// 0.4·x₃ exactly: x₃ goes to its bound, x₂ stays free, and the answer is
+// the fit on [1 x₁ x₂] alone, solved here by gonum's mat.
+func TestLeastSquaresTwoConstraints(t *testing.T) {
+	pts := [][3]float64{{1, 0, 2}, {2, 3, 1}, {3, 1, 4}, {4, 4, 0}, {5, 2, 3}, {6, 5, 5}, {7, 1, 1}}
+	var rows [][]float64
+	X := mat.NewDense(len(pts), 3, nil)
+	Y := mat.NewVecDense(len(pts), nil)
+	for i, p := range pts {
+		rows = append(rows, []float64{1, p[0], p[1], p[2]})
+		X.SetRow(i, []float64{1, p[0], p[1]})
+		Y.SetVec(i, 1+2*p[0]+0.7*p[1]-0.4*p[2])
+	}
+	var want mat.VecDense
+	if err := want.SolveVec(X, Y); err != nil {
+		t.Fatal(err)
+	}
+	l, err := LeastSquares(rows, Y.RawVector().Data, []bool{false, false, true, true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.AtBound[2] || !l.AtBound[3] || l.Coef[3] != 0 {
+		t.Fatalf("bounds %v, coefficients %v: want x₃ alone at 0", l.AtBound, l.Coef)
+	}
+	for j := 0; j < 3; j++ {
+		if !near(l.Coef[j], want.AtVec(j), 1e-9) {
+			t.Errorf("β%d = %v, mat on the free columns gives %v", j, l.Coef[j], want.AtVec(j))
+		}
+	}
+	// Both pushed below zero: both at 0, and the fit is the line on x₁.
+	var y2 []float64
+	var x1 []float64
+	for _, p := range pts {
+		y2 = append(y2, 1+2*p[0]-0.7*p[1]-0.4*p[2])
+		x1 = append(x1, p[0])
+	}
+	l, err = LeastSquares(rows, y2, []bool{false, false, true, true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := Affine(x1, y2, nil)
+	if !l.AtBound[2] || !l.AtBound[3] || !near(l.Coef[0], a.Intercept, 1e-9) || !near(l.Coef[1], a.Slope, 1e-9) {
+		t.Errorf("both constrained: %v (bounds %v), want %v and both at 0", l.Coef, l.AtBound, a)
 	}
 }

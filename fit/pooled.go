@@ -90,14 +90,7 @@ func Pooled(xs, ys [][]float64, o *Options) (*PooledFit, error) {
 		f.cov = [3][3]float64{{1 / float64(len(xs[g])), 0}, {0, 1 / sxx}}
 		p.Groups[g] = f
 	}
-	p.RMSE, p.Variance = math.NaN(), math.NaN()
-	if p.DF > 0 {
-		p.RMSE = math.Sqrt(p.RSS / float64(p.DF))
-		p.Variance = p.RSS / float64(p.DF)
-	}
-	if o != nil && o.MinVariance > 0 && !(p.Variance >= o.MinVariance) {
-		p.Variance = o.MinVariance
-	}
+	p.RMSE, p.Variance = noise(p.RSS, p.DF, o)
 	p.SlopeSE = math.Sqrt(p.Variance / sxx)
 	p.AICc = aicc(p.RSS, p.N, len(xs)+1)
 	for g, f := range p.Groups {

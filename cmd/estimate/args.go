@@ -23,14 +23,17 @@ const maxTableRows = 10_000
 // comma-separated list, or ranges a:b:step (step 1 if left out), each
 // value from 1 to max. Full-width digits are folded.
 func parseCounts(flag, text string, max int) ([]int, error) {
+	folded := width.Fold.String(text)
+	if thousands(folded) {
+		first, rest, _ := strings.Cut(folded, ",")
+		return nil, usagef("--%s %q: commas separate values, so this reads as %s and %s; for %s%s write that (for several values, give --%s once for each)",
+			flag, text, first, strings.ReplaceAll(rest, ",", " and "), first, strings.ReplaceAll(rest, ",", ""), flag)
+	}
 	var out []int
-	for _, item := range strings.Split(width.Fold.String(text), ",") {
+	for _, item := range strings.Split(folded, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
 			return nil, usagef("--%s %q: empty item; want a whole number such as 1200, a list 50,100,250 or a range 100:5000:100", flag, text)
-		}
-		if len(out) > 0 && len(item) == 3 && item[0] == '0' && !strings.Contains(item, ":") {
-			return nil, usagef("--%s %q: commas separate values; write 1200, not 1,200", flag, text)
 		}
 		parts := strings.Split(item, ":")
 		if len(parts) > 3 {
@@ -40,6 +43,9 @@ func parseCounts(flag, text string, max int) ([]int, error) {
 		v[2] = 1
 		for i, p := range parts {
 			n, err := count(flag, text, p, max)
+			if err != nil && i == 2 {
+				return nil, usagef("--%s %q: range %q: the step %q must be a whole number from 1", flag, text, item, p)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -62,6 +68,26 @@ func parseCounts(flag, text string, max int) ([]int, error) {
 	}
 	return out, nil
 }
+
+// thousands reports whether a value looks like a number written with
+// thousands separators rather than a list: "1,200", "2,500,000" (a first
+// value of one digit, then groups of three, "000" among them or not).
+// Lists of fleet sizes such as "50,100,250,500" start with two digits or
+// more.
+func thousands(s string) bool {
+	groups := strings.Split(s, ",")
+	if len(groups) < 2 || len(groups[0]) != 1 || !digitsOnly(groups[0]) {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 || !digitsOnly(g) {
+			return false
+		}
+	}
+	return true
+}
+
+func digitsOnly(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
 
 // count reads one whole number of a --hosts or --consoles value.
 func count(flag, text, s string, max int) (int, error) {

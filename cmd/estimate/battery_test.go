@@ -83,7 +83,7 @@ func TestBadInputBattery(t *testing.T) {
 		{name: "observations empty", file: "o.csv", data: []byte(""), args: []string{"--observations", "FILE", "--patch", "KB899588", "--hosts", "5"}, wants: []string{"o.csv:1", "empty"}},
 		{name: "observations too few", file: "o.csv", data: []byte("kb,platform,consoles,hosts,minutes\nKB899588,XP,1,300,70\n"), args: []string{"--observations", "FILE", "--patch", "KB899588", "--hosts", "5"}, wants: []string{"o.csv", "at least 3", "have 1"}},
 		{name: "observations NaN", file: "o.csv", data: []byte("kb,platform,consoles,hosts,minutes\nKB899588,XP,1,300,NaN\n"), args: []string{"--observations", "FILE", "--patch", "KB899588", "--hosts", "5"}, wants: []string{"o.csv:2", `minutes "NaN"`}},
-		{name: "observations unknown patch", file: "o.csv", data: []byte("kb,consoles,hosts,minutes\nKB899588,1,300,70\nKB1,1,600,120\nKB1,1,900,170\n"), args: []string{"--observations", "FILE", "--patch", "KB899588", "--hosts", "5"}, wants: []string{"o.csv:2", "KB899588 has 3 platform rows"}},
+		{name: "observations ambiguous platform", file: "o.csv", data: []byte("kb,consoles,hosts,minutes\nKB899588,1,300,70\nKB1,1,600,120\nKB1,1,900,170\n"), args: []string{"--observations", "FILE", "--patch", "KB899588", "--hosts", "5"}, wants: []string{"o.csv:2", "KB899588 has 3 platform rows"}},
 		// Bulletin pages.
 		{name: "page empty", file: "p.txt", data: nil, args: []string{"--bulletin", "FILE", "--list"}, wants: []string{"p.txt", "not a HotFix Alert page"}},
 		{name: "page binary", file: "p.txt", data: junk, args: []string{"--bulletin", "FILE", "--list"}, wants: []string{"p.txt", "not a HotFix Alert page"}},

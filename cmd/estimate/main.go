@@ -123,7 +123,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.SortFlags = false
 	fs.StringArrayVar(&o.patches, "patch", nil, "patch by KB number or bulletin `ID` (KB899588, 899588, MS05-039); repeatable or comma-separated; several form a bundle")
 	fs.StringVar(&o.platform, "platform", "", "only the platform rows whose name contains `TEXT` (any case)")
-	fs.StringArrayVar(&o.hostsRaw, "hosts", nil, "fleet size in hosts (1 to 100000000): N, a list 50,100,250, a range 100:5000:100, or a mixed fleet XP=800,2000=400; repeatable (`N`)")
+	fs.StringArrayVar(&o.hostsRaw, "hosts", nil, "fleet size in hosts (1 to 100000000): `N`, a list 50,100,250, a range 100:5000:100, or a mixed fleet XP=800,2000=400; repeatable")
 	fs.StringArrayVar(&o.consolesRaw, "consoles", nil, "consoles working in parallel: `N`, a list or a range like --hosts (default 1)")
 	fs.String("contention", "0", "USL contention `σ` between consoles, ≥ 0 (default 0: none)")
 	fs.String("coherency", "0", "USL coherency `κ` between consoles, ≥ 0 (default 0: none)")
@@ -228,7 +228,7 @@ func runErr(args []string, stdout io.Writer) error {
 		} else {
 			fmt.Fprintf(&text, "estimate (patchtime) %s\n", version)
 		}
-		return writeAll(stdout, "", text.Bytes())
+		return writeText(stdout, nil, text.Bytes())
 	}
 	if err := o.check(); err != nil {
 		return err
@@ -241,16 +241,20 @@ func runErr(args []string, stdout io.Writer) error {
 		if err := writeList(&text, cat, o); err != nil {
 			return err
 		}
-		return writeAll(stdout, o.output, text.Bytes())
+		return o.finish(stdout, nil, text.Bytes())
 	}
 	var cal *estimate.Calibration
 	if o.observations != "" {
 		if cal, err = calibrate(cat, o.observations); err != nil {
 			return err
 		}
-		if !o.flags.Changed("contention") && !o.flags.Changed("coherency") {
-			s := cal.Scenario(estimate.Scenario{})
-			o.contention, o.coherency = s.Contention, s.Coherency
+		// The calibrated σ and κ serve where the flags do not say.
+		s := cal.Scenario(estimate.Scenario{Contention: o.contention, Coherency: o.coherency})
+		if !o.flags.Changed("contention") {
+			o.contention = s.Contention
+		}
+		if !o.flags.Changed("coherency") {
+			o.coherency = s.Coherency
 		}
 	}
 	q, err := o.resolve(cat, cal)
@@ -259,16 +263,20 @@ func runErr(args []string, stdout io.Writer) error {
 	}
 	var picture []byte
 	if o.plot != "" {
-		if picture, err = draw(q.curves, o); err != nil {
+		if picture, err = draw(q, o); err != nil {
 			return err
 		}
 	}
-	asked := len(o.hosts) > 0 || len(o.fleet) > 0 || o.window > 0
-	if o.format != "table" && asked {
-		if err := o.writeRows(stdout, q); err != nil {
+	var plot *atomicFile // written aside now, put in place with the output
+	if o.plot != "" {
+		if plot, err = writeFile("--plot", o.plot, picture); err != nil {
 			return err
 		}
-		return writeAll(nil, o.plot, picture)
+		defer plot.Abort()
+	}
+	asked := len(o.hosts) > 0 || len(o.fleet) > 0 || o.window > 0
+	if o.format != "table" && asked {
+		return o.writeRows(stdout, q, plot)
 	}
 	if o.explain {
 		writeExplain(&text, q.curves, cal, o)
@@ -293,10 +301,42 @@ func runErr(args []string, stdout io.Writer) error {
 			text.WriteString(sentence(a, o) + "\n")
 		}
 	}
-	if err := writeAll(stdout, o.output, text.Bytes()); err != nil {
+	return o.finish(stdout, plot, text.Bytes())
+}
+
+// finish writes text to -o FILE or stdout and puts the plot in place:
+// nothing is put in place unless everything was made.
+func (o *options) finish(stdout io.Writer, plot *atomicFile, text []byte) error {
+	if o.output == "" {
+		return writeText(stdout, plot, text)
+	}
+	f, err := writeFile("-o", o.output, text)
+	if err != nil {
 		return err
 	}
-	return writeAll(nil, o.plot, picture)
+	defer f.Abort()
+	return commit(f, plot)
+}
+
+// writeText writes text to stdout, then puts the plot in place.
+func writeText(stdout io.Writer, plot *atomicFile, text []byte) error {
+	if _, err := stdout.Write(text); err != nil {
+		return ioError{fmt.Errorf("writing output: %w", err)}
+	}
+	return commit(plot)
+}
+
+// commit puts the files in place, the first error stopping it.
+func commit(files ...*atomicFile) error {
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		if err := f.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // rowWriter is what the CSV and JSON writers of package estimate share.
@@ -308,7 +348,7 @@ type rowWriter interface {
 // writeRows streams the rows as CSV or JSON to -o FILE or stdout. For
 // stdout, every estimate is made once before anything is written, so an
 // error leaves no partial output; a file is written aside and renamed.
-func (o *options) writeRows(stdout io.Writer, q *query) error {
+func (o *options) writeRows(stdout io.Writer, q *query, plot *atomicFile) error {
 	if n := q.rows(*o); n > maxRows {
 		return usagef("%d rows asked; at most %d rows are made", n, maxRows)
 	}
@@ -316,8 +356,8 @@ func (o *options) writeRows(stdout io.Writer, q *query) error {
 	var file *atomicFile
 	if o.output != "" {
 		var err error
-		if file, err = createAtomic(o.output); err != nil {
-			return ioError{fmt.Errorf("-o: %w", err)}
+		if file, err = createAtomic("-o", o.output); err != nil {
+			return err
 		}
 		defer file.Abort()
 		dest = file
@@ -347,38 +387,7 @@ func (o *options) writeRows(stdout io.Writer, q *query) error {
 	if err := w.Close(); err != nil {
 		return ioError{fmt.Errorf("writing output: %w", err)}
 	}
-	if file != nil {
-		if err := file.Commit(); err != nil {
-			return ioError{fmt.Errorf("-o: %w", err)}
-		}
-	}
-	return nil
-}
-
-// writeAll writes data to the file path atomically, or to stdout when
-// path is empty; nothing when both are unset.
-func writeAll(stdout io.Writer, path string, data []byte) error {
-	if path == "" {
-		if stdout == nil {
-			return nil
-		}
-		if _, err := stdout.Write(data); err != nil {
-			return ioError{fmt.Errorf("writing output: %w", err)}
-		}
-		return nil
-	}
-	f, err := createAtomic(path)
-	if err != nil {
-		return ioError{err}
-	}
-	defer f.Abort()
-	if _, err := f.Write(data); err != nil {
-		return ioError{err}
-	}
-	if err := f.Commit(); err != nil {
-		return ioError{err}
-	}
-	return nil
+	return commit(file, plot)
 }
 
 // loadCatalog reads --catalog (or takes the embedded catalog) and adds the
@@ -397,7 +406,11 @@ func (o *options) loadCatalog() (*estimate.Catalog, error) {
 		if err != nil {
 			return nil, err
 		}
-		obs = append(obs, estimate.FromBulletin(b, path)...)
+		page, err := estimate.FromBulletin(b, path)
+		if err != nil {
+			return nil, usagef("--bulletin: %w", err)
+		}
+		obs = append(obs, page...)
 	}
 	if len(obs) == 0 {
 		return cat, nil
@@ -595,6 +608,8 @@ func (o *options) checkCombination() error {
 		}
 	case o.explain && o.format != "table":
 		return usagef("--explain writes text; drop --format %s", o.format)
+	case o.window > 0 && o.format != "table":
+		return usagef("--window answers in words; drop --format %s (the rows of a plan are the table's)", o.format)
 	case len(o.patches) == 0 && o.setup < 0:
 		return usagef("no --patch given; try estimate --patch KB899588 --hosts 1200, or estimate --list")
 	case o.setup >= 0 && (len(o.patches) > 0 || o.pooled || o.flags.Changed("platform") || len(o.fleet) > 0):

@@ -67,6 +67,7 @@ func TestGolden(t *testing.T) {
 		{"pooled-csv", []string{"--patch", "KB937894", "--pooled", "--hosts", "1200", "--format", "csv"}},
 		{"level-90", []string{"--patch", "KB885881", "--hosts", "100,1000", "--level", "90%", "--lang", "en"}},
 		{"list-filtered", []string{"--list", "--patch", "MS05-039,KB937894", "--platform", "2000"}},
+		{"list-injection-csv", []string{"--list", "--catalog", filepath.Join(catalogDir, "injection.csv"), "--format", "csv", "--bom"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runCLI(tc.args...)
@@ -205,7 +206,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--patch", "KB899588", "--hosts", "10", "--plot-size", "800x500"}, `--plot-size goes with --plot`},
 		{[]string{"--patch", "KB899588", "--hosts", "10", "-o", ""}, `--output "": empty file name`},
 		{[]string{"--list", "--format", "json"}, `drop --format json`},
-		{[]string{"--catalog", filepath.Join(catalogDir, "steep.csv"), "--patch", "KB1", "--hosts", "1,200", "--format", "csv"}, `longer than 100 years`},
+		{[]string{"--catalog", filepath.Join(catalogDir, "steep.csv"), "--patch", "KB1", "--hosts", "1", "--hosts", "200", "--format", "csv"}, `longer than 100 years`},
 		{[]string{"--list", "--bulletin", "../../testdata/bulletins/bad-cell.txt"}, `bad-cell.txt:16: 予想適用時間: cell "1時間xx分" is not a duration`},
 		{[]string{"--list", "--bulletin", "../../testdata/bulletins/no-timing.txt"}, `no-timing.txt: MS06-058 has no 予想適用時間 table`},
 		{[]string{"--list", "--bulletin", "../../testdata/bulletins/junk.bin"}, `junk.bin: not a HotFix Alert page`},
@@ -216,7 +217,10 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--list", "--catalog", ""}, `--catalog "": empty file name`},
 		{[]string{"--hosts", "--patch", "KB899588"}, `--hosts needs a value (it got "--patch")`},
 		{[]string{"--patch", "--hosts", "1200"}, `--patch needs a value (it got "--hosts")`},
-		{[]string{"--patch", "KB899588", "--hosts", "1,050"}, `write 1200, not 1,200`},
+		{[]string{"--patch", "KB899588", "--hosts", "1,050"}, `commas separate values, so this reads as 1 and 050; for 1050 write that`},
+		{[]string{"--patch", "KB899588", "--hosts", "1,200"}, `so this reads as 1 and 200; for 1200 write that`},
+		{[]string{"--patch", "KB899588", "--hosts", "100:5000:0"}, `the step "0" must be a whole number from 1`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "--window", "2h", "--format", "csv"}, `--window answers in words`},
 		{[]string{"--patch", "KB899588", "--hosts", "-99999999999999999999"}, `want at least 1`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--level", "100%"}, `--level "100%"`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--level", "abc"}, `--level "abc"`},
@@ -376,7 +380,7 @@ func TestNoPartialOutput(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"--catalog", filepath.Join(catalogDir, "steep.csv"), "--patch", "KB1", "--hosts", "1,200"}
+	args := []string{"--catalog", filepath.Join(catalogDir, "steep.csv"), "--patch", "KB1", "--hosts", "1", "--hosts", "200"}
 	for _, extra := range [][]string{{"--format", "csv"}, {"--format", "json"}, {"--format", "csv", "-o", path}, {"-o", path}} {
 		code, out, errOut := runCLI(append(args, extra...)...)
 		if code != 2 || out != "" || !strings.Contains(errOut, "longer than 100 years") {

@@ -32,7 +32,7 @@ const (
 // answer is a window question answered, for the sentence under the table.
 type answer struct {
 	kind   int
-	curve  *estimate.Curve // hostsFor: the curve; else nil
+	curve  *estimate.Curve // the curve asked about; nil for a bundle or mixed fleet
 	hosts  int             // the fleet, hosts (hostsFor: the hosts that fit)
 	plan   estimate.Plan   // the plan found, or the best one
 	est    estimate.Estimate
@@ -204,10 +204,11 @@ func (q *query) each(o options, emit func(result) error) ([]answer, error) {
 // the consoles it needs, or with --consoles the windows. It emits the
 // jobs' rows and, for several jobs, their total.
 func (o *options) plan(r estimate.Rollout, w estimate.Window, emit func(result) error) ([]answer, error) {
-	hosts := 0 // the fleet: the jobs' hosts for a mixed fleet, one job's for a bundle
-	for _, j := range r.Jobs {
-		if len(o.fleet) > 0 || hosts == 0 {
-			hosts += j.Hosts
+	hosts := r.Jobs[0].Hosts // a bundle's fleet: every job has it
+	if len(o.fleet) > 0 {
+		hosts = 0
+		for _, g := range o.fleet {
+			hosts += g.hosts
 		}
 	}
 	var p estimate.Plan
@@ -246,5 +247,9 @@ func (o *options) plan(r estimate.Rollout, w estimate.Window, emit func(result) 
 	if w.Minutes == 0 {
 		return nil, nil
 	}
-	return []answer{{kind: kind, hosts: hosts, plan: p, window: w, miss: miss}}, nil
+	a := answer{kind: kind, hosts: hosts, plan: p, window: w, miss: miss}
+	if len(r.Jobs) == 1 {
+		a.curve = r.Jobs[0].Curve
+	}
+	return []answer{a}, nil
 }

@@ -31,11 +31,11 @@ type labels struct {
 var tableLabels = map[string]labels{
 	"ja": {
 		patch: "パッチ", bulletin: "公開番号", platform: "プラットフォーム", console: "コンソール",
-		hosts: "台数", consoles: "コンソール数", estimate: "予想適用時間", interval: "%g%%予測区間", note: "備考",
-		extrapolated: "外挿 (データは%d〜%d台)", unbounded: "上限なし",
+		hosts: "台数", consoles: "コンソール数", estimate: "予想適用時間", interval: "%s%%予測区間", note: "備考",
+		extrapolated: "外挿 (データはコンソール1台あたり%d〜%d台)", unbounded: "上限なし",
 		setupCurve: "準備時間%s + 共通の1台あたり時間", total: "合計",
 		severity: "深刻度", reboot: "再起動", pkgBytes: "サイズ(バイト)", setup: "準備時間",
-		perHost: "1台あたり", points: "点数",
+		perHost: "1台あたり", points: "データ点数",
 		severities: []string{"", "1(緊急)", "2(重要)", "3(警告)", "4(注意)"},
 		reboots: map[bulletin.Reboot]string{bulletin.RebootRequired: "必要",
 			bulletin.RebootConditional: "条件付き", bulletin.RebootNone: "不要"},
@@ -43,8 +43,8 @@ var tableLabels = map[string]labels{
 	},
 	"en": {
 		patch: "patch", bulletin: "bulletin", platform: "platform", console: "console",
-		hosts: "hosts", consoles: "consoles", estimate: "estimate", interval: "%g%% interval", note: "note",
-		extrapolated: "extrapolated (data: %d–%d hosts)", unbounded: "unbounded",
+		hosts: "hosts", consoles: "consoles", estimate: "estimate", interval: "%s%% interval", note: "note",
+		extrapolated: "extrapolated (data: %d–%d hosts per console)", unbounded: "unbounded",
 		setupCurve: "setup %s + pooled per-host rate", total: "total",
 		severity: "severity", reboot: "reboot", pkgBytes: "bytes", setup: "setup",
 		perHost: "per host", points: "points",
@@ -59,7 +59,7 @@ var tableLabels = map[string]labels{
 // total of the rollout above it.
 func writeTable(out *bytes.Buffer, results []result, o options) {
 	l := tableLabels[o.lang]
-	interval := fmt.Sprintf(l.interval, 100*o.level)
+	interval := fmt.Sprintf(l.interval, percent(o.level))
 	t := table{header: []string{l.patch, l.bulletin, l.platform, l.console, l.hosts, l.consoles, l.estimate, interval, l.note},
 		right: []bool{4: true, 5: true}}
 	for _, r := range results {
@@ -83,85 +83,125 @@ func writeTable(out *bytes.Buffer, results []result, o options) {
 	t.write(out)
 }
 
-// sentence answers a --window question in words.
+// sentence answers a --window question in words, naming the curve when
+// the question was about one.
 func sentence(a answer, o options) string {
 	ja := o.lang == "ja"
 	win := duration(a.window.Minutes, o.lang, false)
-	// took is the time that was held against the window.
-	took := func(minutes, high float64) string {
+	// took is the time held against the window; a miss is rounded up, so
+	// that it never reads as fitting.
+	took := func(minutes, high float64, miss bool) string {
+		m := minutes
+		if a.window.Upper {
+			m = high
+		}
+		if miss {
+			m = math.Ceil(m)
+		}
 		switch {
 		case a.window.Upper && ja:
-			return "予測区間の上限" + duration(high, o.lang, false)
+			return "予測区間の上限" + duration(m, o.lang, false)
 		case a.window.Upper:
-			return duration(high, o.lang, false) + " at the top of the interval"
+			return duration(m, o.lang, false) + " at the top of the interval"
 		case ja:
-			return "予想" + duration(minutes, o.lang, false)
+			return "予想" + duration(m, o.lang, false)
 		}
-		return "estimate " + duration(minutes, o.lang, false)
+		return "estimate " + duration(m, o.lang, false)
 	}
-	plan := took(a.plan.Minutes, a.plan.High)
+	plan := took(a.plan.Minutes, a.plan.High, a.miss != nil)
+	label := ""
+	if a.curve != nil {
+		label = seriesLabel(a.curve, o.lang) + ": "
+	}
+	consoles := func(n int) string {
+		if ja {
+			return fmt.Sprintf("コンソール%d台", n)
+		}
+		if n == 1 {
+			return "1 console"
+		}
+		return fmt.Sprintf("%d consoles", n)
+	}
 	switch {
 	case a.kind == hostsFor && a.miss != nil:
 		if ja {
-			return fmt.Sprintf("%s: 1台だけでも%sの時間帯に収まりません (%s)。", a.curve.Series(), win, plan)
+			return fmt.Sprintf("%s1台だけでも%sの時間帯に収まりません (%s)。", label, win, plan)
 		}
-		return fmt.Sprintf("%s: even one host does not fit a %s window (%s).", a.curve.Series(), win, plan)
+		return fmt.Sprintf("%seven one host does not fit a %s window (%s).", label, win, plan)
 	case a.kind == hostsFor:
 		if ja {
-			return fmt.Sprintf("%s: コンソール%d台で%sに収まるのは最大%d台です (%s)。", a.curve.Series(), a.est.Consoles, win, a.hosts, took(a.est.Minutes, a.est.High))
+			return fmt.Sprintf("%s%sで%sに収まるのは最大%d台です (%s)。", label, consoles(a.est.Consoles), win, a.hosts, took(a.est.Minutes, a.est.High, false))
 		}
-		return fmt.Sprintf("%s: at most %d hosts fit a %s window with %d console(s) (%s).", a.curve.Series(), a.hosts, win, a.est.Consoles, took(a.est.Minutes, a.est.High))
+		return fmt.Sprintf("%sat most %d hosts fit a %s window with %s (%s).", label, a.hosts, win, consoles(a.est.Consoles), took(a.est.Minutes, a.est.High, false))
 	case a.kind == consolesFor && a.miss != nil:
 		if ja {
-			return fmt.Sprintf("%d台は%sの時間帯に収まりません。最短はコンソール%d台です (%s)。", a.hosts, win, a.plan.Consoles, plan)
+			return fmt.Sprintf("%s%d台は%sの時間帯に収まりません。最短は%sのときです (%s)。", label, a.hosts, win, consoles(a.plan.Consoles), plan)
 		}
-		return fmt.Sprintf("%d hosts do not fit a %s window; the best is %d consoles (%s).", a.hosts, win, a.plan.Consoles, plan)
+		return fmt.Sprintf("%s%d hosts do not fit a %s window; the shortest is with %s (%s).", label, a.hosts, win, consoles(a.plan.Consoles), plan)
 	case a.kind == consolesFor:
 		if ja {
-			return fmt.Sprintf("%d台を%sに収めるにはコンソールが%d台必要です (%s)。", a.hosts, win, a.plan.Consoles, plan)
+			return fmt.Sprintf("%s%d台を%sに収めるには%sが必要です (%s)。", label, a.hosts, win, consoles(a.plan.Consoles), plan)
 		}
-		return fmt.Sprintf("%d hosts fit a %s window with %d console(s) (%s).", a.hosts, win, a.plan.Consoles, plan)
+		return fmt.Sprintf("%s%d hosts fit a %s window with %s (%s).", label, a.hosts, win, consoles(a.plan.Consoles), plan)
 	case a.miss != nil:
 		if ja {
-			return fmt.Sprintf("コンソール%d台では1回1台にしても%sの時間帯に収まりません (%s)。", a.plan.Consoles, win, plan)
+			return fmt.Sprintf("%s%sでは1回に1台ずつにしても%sの時間帯に収まりません (%s)。", label, consoles(a.plan.Consoles), win, plan)
 		}
-		return fmt.Sprintf("With %d console(s) even one host per window does not fit a %s window (%s).", a.plan.Consoles, win, plan)
+		return fmt.Sprintf("%sWith %s even one host per window does not fit a %s window (%s).", label, consoles(a.plan.Consoles), win, plan)
 	default:
 		per := (a.hosts + a.plan.Windows - 1) / a.plan.Windows
 		if ja {
-			return fmt.Sprintf("コンソール%d台では、%d台を%d回の時間帯に分ければ%sに収まります (1回%d台まで、%s)。", a.plan.Consoles, a.hosts, a.plan.Windows, win, per, plan)
+			return fmt.Sprintf("%s%sでは、%d台を%d回の時間帯に分ければ各回%sに収まります (1回%d台まで、%s)。", label, consoles(a.plan.Consoles), a.hosts, a.plan.Windows, win, per, plan)
 		}
-		return fmt.Sprintf("With %d console(s), %d hosts need %d windows of %s (up to %d hosts each, %s).", a.plan.Consoles, a.hosts, a.plan.Windows, win, per, plan)
+		return fmt.Sprintf("%sWith %s, %d hosts need %d windows of %s (up to %d hosts each, %s).", label, consoles(a.plan.Consoles), a.hosts, a.plan.Windows, win, per, plan)
 	}
 }
 
-// writeCalibration says what --observations changed.
-func writeCalibration(out *bytes.Buffer, cal *estimate.Calibration, path, lang string) {
-	if lang == "ja" {
-		fmt.Fprintf(out, "%s の%d件の実測で補正: 1台あたり時間 ×%.3f (±%.3f)、準備時間 %+.2f分 (±%.2f)", path, cal.N, cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
-		if cal.Scaling {
-			fmt.Fprintf(out, "、σ = %.4g (±%.2g)、κ = %.4g (±%.2g)", cal.Contention, cal.ContentionSE, cal.Coherency, cal.CoherencySE)
-		}
-		out.WriteString("\n")
-		return
+// seriesLabel names a curve in a sentence: the series, or for a --setup
+// curve what it is made of.
+func seriesLabel(c *estimate.Curve, lang string) string {
+	s := c.Series()
+	if s.KB == "" {
+		return fmt.Sprintf(tableLabels[lang].setupCurve, duration(c.Setup(), lang, false))
 	}
-	fmt.Fprintf(out, "calibrated to %d observed rollouts in %s: per-host time ×%.3f (±%.3f), setup %+.2f min (±%.2f)", cal.N, path, cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
-	if cal.Scaling {
-		fmt.Fprintf(out, ", σ = %.4g (±%.2g), κ = %.4g (±%.2g)", cal.Contention, cal.ContentionSE, cal.Coherency, cal.CoherencySE)
+	return s.String()
+}
+
+// writeCalibration says what --observations changed; ± is a standard
+// error.
+func writeCalibration(out *bytes.Buffer, cal *estimate.Calibration, path, lang string) {
+	ja := lang == "ja"
+	coef := func(name string, v, se float64) string {
+		if v == 0 && se == 0 {
+			if ja {
+				return name + " = 0 (下限)"
+			}
+			return name + " = 0 (at its bound)"
+		}
+		return fmt.Sprintf("%s = %.4g (±%.2g)", name, v, se)
+	}
+	if ja {
+		fmt.Fprintf(out, "%s の%d件の実測で補正 (±は標準誤差): 1台あたり時間 ×%.3f (±%.3f)、準備時間 %+.2f分 (±%.2f)", path, cal.N, cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
+	} else {
+		fmt.Fprintf(out, "calibrated to %d observed rollouts in %s (± standard error): per-host time ×%.3f (±%.3f), setup %+.2f min (±%.2f)", cal.N, path, cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
+	}
+	switch {
+	case cal.Scaling:
+		fmt.Fprintf(out, ", %s, %s", coef("σ", cal.Contention, cal.ContentionSE), coef("κ", cal.Coherency, cal.CoherencySE))
+	case ja:
+		fmt.Fprintf(out, "。σとκは補正していません (3種類以上のコンソール数で5件以上の実測が必要、現在は%d種類で%d件)", cal.ConsoleCounts, cal.N)
+	default:
+		fmt.Fprintf(out, "; σ and κ not fitted: that needs 5 or more rollouts at 3 or more console counts (these are %d at %d)", cal.N, cal.ConsoleCounts)
 	}
 	out.WriteString("\n")
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // duration renders minutes as "3時間32分 (3h32m)" in Japanese (the Go form
 // only if both) or "3h32m" in English.
 func duration(minutes float64, lang string, both bool) string {
+	if math.IsInf(minutes, 0) || math.IsNaN(minutes) {
+		return tableLabels[lang].unbounded
+	}
 	d := time.Duration(math.Round(minutes * float64(time.Minute)))
 	switch {
 	case lang == "en":
@@ -170,6 +210,11 @@ func duration(minutes float64, lang string, both bool) string {
 		return bulletin.FormatDuration(d) + " (" + goDuration(d) + ")"
 	}
 	return bulletin.FormatDuration(d)
+}
+
+// percent writes a level as a percentage without float noise: 0.57 → "57".
+func percent(level float64) string {
+	return strconv.FormatFloat(math.Round(level*1e8)/1e6, 'f', -1, 64)
 }
 
 // span renders an interval: "3時間20分〜3時間44分" or "3h20m–3h44m".
@@ -204,6 +249,9 @@ func writeList(out *bytes.Buffer, cat *estimate.Catalog, o options) error {
 	}
 	l := tableLabels[o.lang]
 	if o.format == "csv" {
+		if o.bom {
+			out.WriteString("\uFEFF")
+		}
 		w := csv.NewWriter(out)
 		w.Write([]string{"patch", "bulletin", "platform", "console", "package", "package_bytes",
 			"severity", "reboot", "points", "setup_minutes", "per_host_minutes"})
@@ -213,7 +261,8 @@ func writeList(out *bytes.Buffer, cat *estimate.Catalog, o options) error {
 				setup = strconv.FormatFloat(c.Setup(), 'f', 4, 64)
 				perHost = strconv.FormatFloat(c.PerHost(), 'f', 6, 64)
 			}
-			w.Write([]string{s.KB, s.Bulletin, s.Platform, s.Console, s.Package, blankZero(s.PackageBytes),
+			d := estimate.Defuse
+			w.Write([]string{d(s.KB), d(s.Bulletin), d(s.Platform), d(s.Console), d(s.Package), blankZero(s.PackageBytes),
 				blankZero(int64(s.Severity)), string(s.Reboot), strconv.Itoa(s.Observations), setup, perHost})
 		}
 		w.Flush()
@@ -350,7 +399,11 @@ func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, cal *estimate.Cal
 			}
 		}
 		fmt.Fprintf(out, "model choice: %s\n", reason)
-		fmt.Fprintf(out, "intervals: %g%%, Student's t with %d degrees of freedom\n", 100*o.level, f.DF)
+		if f.DF > 0 {
+			fmt.Fprintf(out, "intervals: %s%%, Student's t with %d degrees of freedom\n", percent(o.level), f.DF)
+		} else {
+			fmt.Fprintf(out, "intervals: %s%%, the normal quantile: no degrees of freedom are left, so the noise is taken as the 1/12 min² floor\n", percent(o.level))
+		}
 	}
 }
 
@@ -422,4 +475,11 @@ func cellWidth(s string) int {
 		}
 	}
 	return n
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
