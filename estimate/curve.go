@@ -165,7 +165,8 @@ func (s Scenario) check() (Scenario, error) {
 }
 
 // plain reports, cheaply, whether s is valid with one or more consoles; a
-// false answer sends it to check for the error.
+// false answer sends it to check for the error. (It tests what check tests:
+// keep the two in step.)
 func (s Scenario) plain() bool {
 	return uint(s.Hosts-1) < MaxHosts && uint(s.Consoles-1) < MaxConsoles &&
 		(s.Contention == 0 && s.Coherency == 0 ||

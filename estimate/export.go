@@ -138,6 +138,12 @@ func NewCSVWriter(w io.Writer) *CSVWriter {
 // csvCells encodes text cells through encoding/csv, each protected from
 // formula injection, and ends them with the separator.
 func csvCells(cells [4]string) []byte {
+	return append(csvRecord(cells[:]...), ',')
+}
+
+// csvRecord encodes text cells, each protected from formula injection, as
+// one CSV record through encoding/csv, without its line end.
+func csvRecord(cells ...string) []byte {
 	var b bytes.Buffer
 	cw := csv.NewWriter(&b)
 	rec := make([]string, len(cells))
@@ -146,8 +152,7 @@ func csvCells(cells [4]string) []byte {
 	}
 	cw.Write(rec)
 	cw.Flush()
-	out := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-	return append(out, ',')
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
 // Defuse returns s with a leading apostrophe if a spreadsheet would read it
@@ -185,11 +190,7 @@ func (w *CSVWriter) Write(r Row) error {
 	if plainDuration(r.Duration) {
 		w.buf = append(w.buf, r.Duration...)
 	} else {
-		var b bytes.Buffer
-		cw := csv.NewWriter(&b)
-		cw.Write([]string{Defuse(r.Duration)})
-		cw.Flush()
-		w.buf = append(w.buf, bytes.TrimSuffix(b.Bytes(), []byte("\n"))...)
+		w.buf = append(w.buf, csvRecord(r.Duration)...)
 	}
 	w.buf = append(w.buf, ',')
 	w.buf = strconv.AppendBool(w.buf, r.Extrapolated)

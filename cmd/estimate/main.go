@@ -485,7 +485,11 @@ func (o *options) check() error {
 	if o.bom && o.format != "csv" {
 		return usagef("--bom goes with --format csv")
 	}
-	for _, f := range []struct{ name, value string }{{"output", o.output}, {"plot", o.plot}} {
+	files := []struct{ name, value string }{{"output", o.output}, {"plot", o.plot}, {"catalog", o.catalog}, {"observations", o.observations}}
+	for _, b := range o.bulletins {
+		files = append(files, struct{ name, value string }{"bulletin", b})
+	}
+	for _, f := range files {
 		if fs.Changed(f.name) && strings.TrimSpace(f.value) == "" {
 			return usagef("--%s \"\": empty file name", f.name)
 		}
@@ -509,19 +513,6 @@ func (o *options) check() error {
 	case "ja", "en":
 	default:
 		return usagef("--lang %q: want ja or en", o.lang)
-	}
-	for _, f := range []struct {
-		name  string
-		value string
-	}{{"catalog", o.catalog}, {"observations", o.observations}} {
-		if fs.Changed(f.name) && strings.TrimSpace(f.value) == "" {
-			return usagef("--%s \"\": empty file name", f.name)
-		}
-	}
-	for _, b := range o.bulletins {
-		if strings.TrimSpace(b) == "" {
-			return usagef("--bulletin \"\": empty file name")
-		}
 	}
 	if o.patches, err = splitPatches(o.patches); err != nil {
 		return err

@@ -376,7 +376,7 @@ func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, cal *estimate.Cal
 		if !math.IsNaN(f.RMSE) {
 			fmt.Fprintf(out, "residual standard error: %s min on %d degrees of freedom\n", num(f.RMSE), f.DF)
 		}
-		noise := fmt.Sprintf("variance used for intervals: %s min²", num(f.Variance))
+		noise := fmt.Sprintf("variance used for standard errors and intervals: %s min²", num(f.Variance))
 		if f.RMSE*f.RMSE < f.Variance*(1-1e-9) || math.IsNaN(f.RMSE) && f.Variance == 1.0/12 {
 			noise += " (the floor of 1/12 min², the noise of rounding to whole minutes)"
 		}
