@@ -104,8 +104,18 @@ func BenchmarkCatalog(b *testing.B) {
 	obs := estimate.Default().Observations()
 	b.Run("code=patchtime", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := estimate.NewCatalog(obs); err != nil {
+			cat, err := estimate.NewCatalog(obs)
+			if err != nil {
 				b.Fatal(err)
+			}
+			// A catalog fits on demand: ask for everything.
+			for _, s := range cat.Series() {
+				if _, err := cat.Curve(s); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if len(cat.Pools()) != 2 {
+				b.Fatal("the catalog has not two pools")
 			}
 		}
 	})

@@ -156,10 +156,12 @@ func (c *Catalog) observed(o *Observation) (*Curve, error) {
 			names = append(names, e.Platform)
 		}
 		return nil, fmt.Errorf("%s has %d platform rows (%s); give the platform or package to say which", o.KB, len(match), strings.Join(names, ", "))
-	case match[0].err != nil:
-		return nil, fmt.Errorf("%s has no curve: %w", match[0].Series, match[0].err)
 	}
-	return match[0].curve, nil
+	cv, err := match[0].fitted()
+	if err != nil {
+		return nil, fmt.Errorf("%s has no curve: %w", match[0].Series, err)
+	}
+	return cv, nil
 }
 
 // Apply returns the curve calibrated to the site: the setup plus Offset,

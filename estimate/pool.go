@@ -101,7 +101,7 @@ func consoleName(c string) string {
 // of first appearance; a console whose series cannot be pooled is left out.
 func (c *Catalog) Pools() []*Pool {
 	var ps []*Pool
-	for _, p := range c.pools {
+	for _, p := range c.pooled() {
 		if p.err == nil {
 			ps = append(ps, p)
 		}
@@ -112,7 +112,7 @@ func (c *Catalog) Pools() []*Pool {
 // Pool returns the pooled rate of the console named console: an exact
 // match, ignoring case, or else the only console whose name contains it.
 func (c *Catalog) Pool(console string) (*Pool, error) {
-	if len(c.pools) == 0 {
+	if len(c.pooled()) == 0 {
 		return nil, fmt.Errorf("no console %q: the catalog is empty", console)
 	}
 	want := fold(console)

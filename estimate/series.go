@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/fit"
@@ -18,14 +19,16 @@ const roundingVariance = 1.0 / 12
 
 // Catalog is a set of observations grouped into series, each with its
 // fitted curve, and the per-host rate pooled over the series of each
-// console. Everything is computed when the catalog is built; a Catalog
-// cannot be modified afterwards, so one value may serve many goroutines.
+// console. A curve or a pool is fitted the first time it is asked for, and
+// kept; a Catalog cannot be modified otherwise, so one value may serve
+// many goroutines.
 type Catalog struct {
-	file    string // the file it was loaded from, for messages
-	obs     []Observation
-	entries []*entry
-	byPatch map[string][]*entry // by KB and by bulletin ID
-	pools   []*Pool             // one per console, in order of first appearance
+	file     string // the file it was loaded from, for messages
+	obs      []Observation
+	entries  []*entry
+	byPatch  map[string][]*entry // by KB and by bulletin ID
+	poolOnce sync.Once           // fits the pools on first use
+	pools    []*Pool             // one per console, in order of first appearance
 }
 
 // Series names one patch package on one platform with one console: the
@@ -62,10 +65,11 @@ type entry struct {
 	points   []Observation
 	x, y     []float64       // the points as per-console loads and minutes (see xy)
 	first    [4]*Observation // the rows the bulletin, package size, severity and reboot were first read from
+	once     sync.Once       // fits the curve on first use
 	curve    *Curve          // the series' own curve; nil when it has none
 	err      error           // why it has none
 	pool     *Pool           // the pool of its console
-	poolItem int             // its group in the pool
+	poolItem int             // its group in the pool: series of identical tables share one
 }
 
 // key identifies a series.
@@ -129,14 +133,25 @@ func NewCatalog(obs []Observation) (*Catalog, error) {
 		e.x, e.y = xy(e.points)
 	}
 	for _, e := range c.entries {
-		e.curve, e.err = newCurve(e)
 		c.byPatch[e.KB] = append(c.byPatch[e.KB], e)
 		if e.Bulletin != "" {
 			c.byPatch[e.Bulletin] = append(c.byPatch[e.Bulletin], e)
 		}
 	}
-	c.pool()
 	return c, nil
+}
+
+// fitted returns the series' own curve, fitting it the first time: a
+// catalog fits only the series asked about, once, whichever goroutine asks.
+func (e *entry) fitted() (*Curve, error) {
+	e.once.Do(func() { e.curve, e.err = newCurve(e) })
+	return e.curve, e.err
+}
+
+// pooled returns the catalog's pools, fitting them the first time.
+func (c *Catalog) pooled() []*Pool {
+	c.poolOnce.Do(c.pool)
+	return c.pools
 }
 
 // merge takes the series metadata from o, or reports a disagreement.
@@ -288,8 +303,8 @@ func (c *Catalog) Curve(s Series) (*Curve, error) {
 	if err != nil {
 		return nil, err
 	}
-	if e.err != nil {
-		return nil, c.seriesError(e, e.err)
+	if _, err := e.fitted(); err != nil {
+		return nil, c.seriesError(e, err)
 	}
 	return e.curve, nil
 }
@@ -397,8 +412,8 @@ func matchPlatform(es []*entry, patch, platform string) ([]*entry, error) {
 // matches or a chosen series has no curve.
 func (c *Catalog) Curves(patch, platform string) ([]*Curve, error) {
 	return c.curves(patch, platform, func(e *entry) (*Curve, error) {
-		if e.err != nil {
-			return nil, c.seriesError(e, e.err)
+		if _, err := e.fitted(); err != nil {
+			return nil, c.seriesError(e, err)
 		}
 		return e.curve, nil
 	})
@@ -410,6 +425,7 @@ func (c *Catalog) Curves(patch, platform string) ([]*Curve, error) {
 // its own, gets one this way.
 func (c *Catalog) PooledCurves(patch, platform string) ([]*Curve, error) {
 	return c.curves(patch, platform, func(e *entry) (*Curve, error) {
+		c.pooled()
 		if e.pool.err != nil {
 			return nil, c.seriesError(e, e.pool.err)
 		}
