@@ -22,7 +22,9 @@ const DefaultLevel = 0.95
 // Setup + PerHost × hosts^c is chosen only where it predicts left-out points
 // clearly better (see fit.Select). Build it once (a Catalog does) and ask it
 // questions; a Curve cannot be modified, so one value may serve many
-// goroutines.
+// goroutines. The zero Curve is not a curve: get curves from a Catalog
+// (Curves, PooledCurves, Curve), a Pool (WithSetup) or a Calibration
+// (Apply).
 type Curve struct {
 	series     Series
 	points     []Observation

@@ -2,14 +2,28 @@
 //
 // A Catalog holds observations (published HotFix Alert timing rows, or a
 // site's own measured rollouts) grouped into series, one per patch package,
-// platform and console. Each series gets a Curve fitted by package fit;
-// Curve.Estimate answers a Scenario with an Estimate in minutes.
+// platform and console. Each series gets a Curve fitted by package fit, with
+// prediction intervals; Curve.Estimate answers a Scenario (hosts, consoles,
+// and the console scaling coefficients σ and κ) with an Estimate in minutes.
 //
 //	curves, err := estimate.Default().Curves("KB899588", "XP")
 //	...
 //	e, err := curves[0].Estimate(estimate.Scenario{Hosts: 1200})
 //	fmt.Println(bulletin.FormatDuration(e.Duration())) // 3時間32分
 //
-// Row, CSVWriter and the column names give the same export files the
-// estimate command writes.
+// Around that:
+//
+//   - Pool is the per-host rate shared by the tables of a console, for a
+//     patch with no table (Pool.WithSetup) or pooled curves.
+//   - Rollout plans bundles and mixed fleets, and answers maintenance
+//     windows: the consoles a fleet needs (ConsolesFor), the windows
+//     (WindowsFor), the hosts that fit (Curve.HostsFor).
+//   - Calibration fits a site's own rollouts against the catalog
+//     (Catalog.Calibrate) and gives calibrated curves (Calibration.Apply).
+//   - FromBulletin turns a parsed HotFix Alert page into observations.
+//   - Row, CSVWriter and JSONWriter write the same export files as the
+//     estimate command.
+//
+// Catalogs and curves cannot be modified once built, so one value may serve
+// many goroutines.
 package estimate
