@@ -122,6 +122,7 @@ func New(curves []*estimate.Curve, o Options) (*plot.Plot, error) {
 // shadeThumb is the legend mark of the extrapolated region.
 type shadeThumb struct{}
 
+// Thumbnail draws the legend mark: a grey square.
 func (shadeThumb) Thumbnail(c *draw.Canvas) {
 	c.FillPolygon(color.Gray{Y: 235}, c.ClipPolygonXY([]vg.Point{
 		{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}}))

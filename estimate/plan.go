@@ -54,6 +54,7 @@ func (w Window) time(p Plan) float64 {
 	return p.Minutes
 }
 
+// String gives the window's length in the UpdateEXPERT style: "2時間".
 func (w Window) String() string {
 	return bulletin.FormatDuration(minutesToDuration(w.Minutes))
 }

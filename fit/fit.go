@@ -59,6 +59,7 @@ const (
 	PooledModel
 )
 
+// String names the model: "affine", "power" or "pooled".
 func (m Model) String() string {
 	switch m {
 	case AffineModel:
@@ -264,6 +265,7 @@ func (f *Fit) Coefficients() []Coef {
 	return cs
 }
 
+// String writes the fitted curve: "y = 9.867 + 0.1684·x".
 func (f *Fit) String() string {
 	if f.Model == PowerModel {
 		return fmt.Sprintf("y = %.4g + %.4g·x^%.4g", f.Intercept, f.Slope, f.Exponent)
