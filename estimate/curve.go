@@ -239,48 +239,19 @@ func (c *Curve) Estimate(s Scenario) (Estimate, error) {
 	if s.Consoles > 1 { // the division and the scaling cost as much as the rest
 		x = c.Load(s)
 	}
-	if c.cal != nil || !c.band {
-		return c.other(s, x)
+	var y, lo, hi float64
+	var extrapolated bool
+	if c.cal == nil && c.band {
+		// The common case, written out: it is the hot path.
+		d := x - c.center
+		y = c.a + c.b*x
+		half := math.Sqrt(c.q0 + d*(c.q1+c.q2*d))
+		lo, hi, extrapolated = y-half, y+half, x < c.lo || x > c.hi
+	} else {
+		y, lo, hi, extrapolated = c.other(s, x)
 	}
-	// The common case, written out: it is the hot path (finish, called,
-	// would cost a third more).
-	d := x - c.center
-	y := c.a + c.b*x
-	half := math.Sqrt(c.q0 + d*(c.q1+c.q2*d))
-	lo, hi := y-half, y+half
-	if !(y <= MaxMinutes) {
-		return Estimate{}, c.tooLong(s, y)
-	}
-	if !(hi <= MaxMinutes) {
-		lo, hi = 0, math.Inf(1)
-	}
-	if y < 0 {
-		y = 0
-	}
-	if lo < 0 {
-		lo = 0
-	}
-	if hi < 0 {
-		hi = 0
-	}
-	return Estimate{Scenario: s, Minutes: y, Low: lo, High: hi, Level: c.level, Extrapolated: x < c.lo || x > c.hi}, nil
-}
-
-// other is Estimate for calibrated curves and those with no band.
-func (c *Curve) other(s Scenario, x float64) (Estimate, error) {
-	if c.cal != nil {
-		y, lo, hi := c.cal.interval(s, c.crit)
-		extrapolated := x < c.lo || x > c.hi || s.Consoles < c.cal.minConsoles || s.Consoles > c.cal.maxConsoles
-		return c.finish(s, y, lo, hi, extrapolated)
-	}
-	y, lo, hi := c.interval(x)
-	return c.finish(s, y, lo, hi, x < c.lo || x > c.hi)
-}
-
-// finish makes the estimate: an interval it cannot bound below MaxMinutes
-// is (0, +Inf), and no time is negative (a fit to odd data can dip below
-// zero).
-func (c *Curve) finish(s Scenario, y, lo, hi float64, extrapolated bool) (Estimate, error) {
+	// An interval not bounded below MaxMinutes is (0, +Inf), and no time is
+	// negative (a fit to odd data can dip below zero).
 	if !(y <= MaxMinutes) {
 		return Estimate{}, c.tooLong(s, y)
 	}
@@ -297,6 +268,18 @@ func (c *Curve) finish(s Scenario, y, lo, hi float64, extrapolated bool) (Estima
 		hi = 0
 	}
 	return Estimate{Scenario: s, Minutes: y, Low: lo, High: hi, Level: c.level, Extrapolated: extrapolated}, nil
+}
+
+// other is the estimate, interval and extrapolation of calibrated curves
+// and those with no band.
+func (c *Curve) other(s Scenario, x float64) (y, lo, hi float64, extrapolated bool) {
+	extrapolated = x < c.lo || x > c.hi
+	if c.cal != nil {
+		y, lo, hi = c.cal.interval(s, c.crit)
+		return y, lo, hi, extrapolated || s.Consoles < c.cal.minConsoles || s.Consoles > c.cal.maxConsoles
+	}
+	y, lo, hi = c.interval(x)
+	return y, lo, hi, extrapolated
 }
 
 // tooLong is the error of an estimate of minutes beyond MaxMinutes.
