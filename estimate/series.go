@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/fit"
+	"github.com/patchtime/patchtime/internal/clip"
 )
 
 // roundingVariance is the variance of rounding to whole minutes, 1/12 min²:
@@ -26,6 +28,7 @@ type Catalog struct {
 	file     string // the file it was loaded from, for messages
 	obs      []Observation
 	entries  []*entry
+	index    map[key]*entry      // by series
 	byPatch  map[string][]*entry // by KB and by bulletin ID
 	poolOnce sync.Once           // fits the pools on first use
 	pools    []*Pool             // one per console, in order of first appearance
@@ -84,8 +87,7 @@ func keyOf(o *Observation) key { return key{o.KB, o.Package, o.Platform, o.Conso
 // bulletin, package size, severity and reboot; a violation is a
 // *CatalogError naming the line.
 func NewCatalog(obs []Observation) (*Catalog, error) {
-	c := &Catalog{obs: slices.Clone(obs), byPatch: map[string][]*entry{}}
-	index := map[key]*entry{}
+	c := &Catalog{obs: slices.Clone(obs), index: map[key]*entry{}, byPatch: map[string][]*entry{}}
 	type cell struct {
 		k               key
 		consoles, hosts int
@@ -108,10 +110,10 @@ func NewCatalog(obs []Observation) (*Catalog, error) {
 			}
 			published[at] = o
 		}
-		e := index[keyOf(o)]
+		e := c.index[keyOf(o)]
 		if e == nil {
 			e = &entry{Series: Series{KB: o.KB, Package: o.Package, Platform: o.Platform, Console: o.Console}}
-			index[keyOf(o)] = e
+			c.index[keyOf(o)] = e
 			c.entries = append(c.entries, e)
 		}
 		if err := e.merge(o); err != nil {
@@ -120,16 +122,21 @@ func NewCatalog(obs []Observation) (*Catalog, error) {
 		e.Observations++
 		member[i] = e
 	}
-	// Each series' points, in catalog order, share one array.
-	all := make([]Observation, 0, len(c.obs))
+	// Each series' points, in catalog order, share one array: each series
+	// has its slot, as long as its rows, in the order of the series.
+	all := make([]Observation, len(c.obs))
+	next := make(map[*entry]int, len(c.entries)) // where the series' next row goes
+	start := 0
 	for _, e := range c.entries {
-		start := len(all)
-		for i := range c.obs {
-			if member[i] == e {
-				all = append(all, c.obs[i])
-			}
-		}
-		e.points = all[start:len(all):len(all)]
+		next[e] = start
+		e.points = all[start : start+e.Observations : start+e.Observations]
+		start += e.Observations
+	}
+	for i, e := range member {
+		all[next[e]] = c.obs[i]
+		next[e]++
+	}
+	for _, e := range c.entries {
 		e.x, e.y = xy(e.points)
 	}
 	for _, e := range c.entries {
@@ -240,21 +247,19 @@ func (c *Catalog) pool() {
 	}
 	for _, p := range c.pools {
 		var xs, ys [][]float64
+		groups := map[string]int{} // by tableKey
 		o := &fit.Options{MinVariance: roundingVariance}
 		for _, e := range p.entries {
 			// A table printed again for another package or platform is
 			// the same evidence, not new: it joins the group of its twin.
-			e.poolItem = -1
-			for g := range xs {
-				if slices.Equal(xs[g], e.x) && slices.Equal(ys[g], e.y) {
-					e.poolItem = g
-					break
-				}
-			}
-			if e.poolItem < 0 {
-				e.poolItem = len(xs)
+			k := tableKey(e.x, e.y)
+			g, twin := groups[k]
+			if !twin {
+				g = len(xs)
+				groups[k] = g
 				xs, ys = append(xs, e.x), append(ys, e.y)
 			}
+			e.poolItem = g
 			if options(e.points) == nil {
 				o = nil // some series has decimal minutes or observed rollouts
 			}
@@ -265,9 +270,22 @@ func (c *Catalog) pool() {
 		p.tables = len(xs)
 		p.fit, p.err = fit.Pooled(xs, ys, o)
 		if p.err != nil {
-			p.err = fmt.Errorf("no pooled rate for console %q: %w", p.console, explainFitError(p.err))
+			p.err = fmt.Errorf("no pooled rate for console %s: %w", clip.Quote(p.console), explainFitError(p.err))
 		}
 	}
+}
+
+// tableKey returns the bytes of x and y (of equal lengths), which are
+// equal for equal tables: no x or y is zero or NaN.
+func tableKey(x, y []float64) string {
+	b := make([]byte, 0, 8*(len(x)+len(y)))
+	for _, v := range x {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	for _, v := range y {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	return string(b)
 }
 
 // Observations returns a copy of the catalog's observations, in order, in
@@ -288,12 +306,10 @@ func (c *Catalog) Series() []Series {
 
 // find returns the entry of a series.
 func (c *Catalog) find(s Series) (*entry, error) {
-	for _, e := range c.entries {
-		if e.KB == s.KB && e.Package == s.Package && e.Platform == s.Platform && e.Console == s.Console {
-			return e, nil
-		}
+	if e := c.index[key{s.KB, s.Package, s.Platform, s.Console}]; e != nil {
+		return e, nil
 	}
-	return nil, fmt.Errorf("no series %s in the catalog", s)
+	return nil, fmt.Errorf("no series %s in the catalog", clip.Quote(s.String()))
 }
 
 // Curve returns the fitted curve of a series of the catalog, or why it has
@@ -326,12 +342,12 @@ type UnknownPatchError struct {
 
 func (e *UnknownPatchError) Error() string {
 	if e.Suggestion != "" {
-		return fmt.Sprintf("unknown patch %q (did you mean %s?)", e.Patch, e.Suggestion)
+		return fmt.Sprintf("unknown patch %s (did you mean %s?)", clip.Quote(e.Patch), e.Suggestion)
 	}
 	if len(e.Known) == 0 {
-		return fmt.Sprintf("unknown patch %q; the catalog is empty", e.Patch)
+		return fmt.Sprintf("unknown patch %s; the catalog is empty", clip.Quote(e.Patch))
 	}
-	return fmt.Sprintf("unknown patch %q; the catalog has %s", e.Patch, strings.Join(e.Known, ", "))
+	return fmt.Sprintf("unknown patch %s; the catalog has %s", clip.Quote(e.Patch), listNames(e.Known))
 }
 
 // lookup returns the entries of a patch.
@@ -344,8 +360,10 @@ func (c *Catalog) lookup(patch string) ([]*entry, error) {
 		return es, nil
 	}
 	var known, names []string
+	seen := map[string]bool{}
 	for _, e := range c.entries {
-		if !slices.Contains(known, e.KB) {
+		if !seen[e.KB] {
+			seen[e.KB] = true
 			known = append(known, e.KB)
 		}
 	}
@@ -389,8 +407,10 @@ func matchPlatform(es []*entry, patch, platform string) ([]*entry, error) {
 	want := fold(platform)
 	var match []*entry
 	var have []string
+	seen := map[string]bool{}
 	for _, e := range es {
-		if !slices.Contains(have, e.Platform) {
+		if !seen[e.Platform] {
+			seen[e.Platform] = true
 			have = append(have, e.Platform)
 		}
 		if strings.Contains(fold(e.Platform), want) {
@@ -402,7 +422,7 @@ func matchPlatform(es []*entry, patch, platform string) ([]*entry, error) {
 		if len(es) > 0 && patch != "" {
 			of = es[0].KB
 		}
-		return nil, fmt.Errorf("no platform of %s contains %q; it has: %s", of, platform, strings.Join(have, ", "))
+		return nil, fmt.Errorf("no platform of %s contains %s; it has: %s", of, clip.Quote(platform), listNames(have))
 	}
 	return match, nil
 }
@@ -456,6 +476,9 @@ func (c *Catalog) curves(patch, platform string, get func(*entry) (*Curve, error
 func closest(s string, candidates []string) string {
 	best, bestDist := "", 0
 	for _, c := range candidates {
+		if n := len(s) - len(c); n > 2 || n < -2 {
+			continue // at least |n| edits apart; skipping them keeps a long name cheap
+		}
 		d := editDistance(s, c)
 		if d > 2 || 3*d >= max(len(s), len(c)) {
 			continue
