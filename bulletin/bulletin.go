@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/patchtime/patchtime/internal/clip"
 )
 
 // Severity is the bulletin's severity level as HotFix Alert selects it: 1
@@ -55,7 +57,7 @@ func ParseSeverity(text string) (Severity, error) {
 	}
 	n, err := strconv.Atoi(text)
 	if err != nil || !Severity(n).Valid() {
-		return 0, fmt.Errorf("severity %q: want 1 (緊急), 2 (重要), 3 (警告), 4 (注意) or empty", text)
+		return 0, fmt.Errorf("severity %s: want 1 (緊急), 2 (重要), 3 (警告), 4 (注意) or empty", clip.Quote(text))
 	}
 	return Severity(n), nil
 }
@@ -78,7 +80,7 @@ func ParseReboot(text string) (Reboot, error) {
 	case RebootUnknown, RebootRequired, RebootConditional, RebootNone:
 		return r, nil
 	}
-	return "", fmt.Errorf("reboot %q: want required, conditional, none or empty", text)
+	return "", fmt.Errorf("reboot %s: want required, conditional, none or empty", clip.Quote(text))
 }
 
 // Bulletin is what one HotFix Alert page says about one security bulletin.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/patchtime/patchtime/internal/clip"
 	"golang.org/x/text/width"
 )
 
@@ -24,7 +25,10 @@ const maxDurationMinutes = 100 * 366 * 24 * 60
 // wrong order or repeated, and "1時間75分", is an error that quotes the
 // input.
 func ParseDuration(s string) (time.Duration, error) {
-	folded := width.Fold.String(s)
+	folded := s
+	if needsFold(s) { // full-width digits or spaces; folding allocates, so only then
+		folded = width.Fold.String(s)
+	}
 	rest := strings.TrimSpace(folded)
 	if rest == "" {
 		return 0, &DurationError{Input: s, Reason: "empty"}
@@ -118,9 +122,10 @@ type DurationError struct {
 	Reason string // what is wrong with it
 }
 
-// Error returns the message, quoting the input and giving an example of the
-// format, e.g. `duration "28分1時間": 時間 must come once, before 分 (want
-// e.g. 1時間28分, 12分 or 2時間)`.
+// Error returns the message, quoting the input (cut and escaped as
+// clip.Quote does) and giving an example of the format, e.g.
+// `duration "28分1時間": 時間 must come once, before 分 (want e.g. 1時間28分,
+// 12分 or 2時間)`.
 func (e *DurationError) Error() string {
-	return fmt.Sprintf("duration %q: %s (want e.g. 1時間28分, 12分 or 2時間)", e.Input, e.Reason)
+	return fmt.Sprintf("duration %s: %s (want e.g. 1時間28分, 12分 or 2時間)", clip.Quote(e.Input), e.Reason)
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/patchtime/patchtime/internal/clip"
 )
 
 // maxPageBytes bounds what Parse reads: a HotFix Alert page is a few tens
@@ -169,7 +171,7 @@ func (p *page) identify(b *Bulletin) error {
 	}
 	m := idRe().FindStringSubmatch(p.lines[j].text)
 	if m == nil {
-		return errAt(p.lines[j], "脆弱性識別番号: %q is not a bulletin ID like MS04-035/885881", p.lines[j].text)
+		return errAt(p.lines[j], "脆弱性識別番号: %s is not a bulletin ID like MS04-035/885881", clip.Quote(p.lines[j].text))
 	}
 	b.ID = strings.ToUpper(m[1])
 	for _, kb := range strings.Split(m[2], "/")[1:] {
@@ -418,7 +420,7 @@ func (p *page) packages() ([]Package, error) {
 		case !ok:
 			return nil, errAt(l, "適用されるファイル情報: the table ends before its package's name, date, version and size")
 		case !packageRe().MatchString(name.text):
-			return nil, errAt(name.line, "適用されるファイル情報: %q is not a package file name", name.text)
+			return nil, errAt(name.line, "適用されるファイル情報: %s is not a package file name", clip.Quote(name.text))
 		}
 		platform := p.heading(i)
 		for ok && packageRe().MatchString(name.text) {
@@ -456,14 +458,14 @@ func (r *cellReader) packageRow(platform string, name token) (Package, error) {
 	for i := range t {
 		var ok bool
 		if t[i], ok = r.read(); !ok {
-			return Package{}, errAt(name.line, "適用されるファイル情報: the table ends before the date, version and size of %s", name.text)
+			return Package{}, errAt(name.line, "適用されるファイル情報: the table ends before the date, version and size of %s", clip.Quote(name.text))
 		}
 	}
 	pkg := Package{Platform: platform, File: name.text, Date: t[0].text, Version: t[1].text}
 	if size := t[2]; size.text != "" {
 		n, err := strconv.ParseInt(strings.ReplaceAll(size.text, ",", ""), 10, 64)
 		if err != nil || n < 0 {
-			return Package{}, errAt(size.line, "適用されるファイル情報: size %q of %s is not a number of bytes", size.text, name.text)
+			return Package{}, errAt(size.line, "適用されるファイル情報: size %s of %s is not a number of bytes", clip.Quote(size.text), clip.Quote(name.text))
 		}
 		pkg.Bytes = n
 	}
@@ -583,7 +585,7 @@ func (p *page) table(h int, kbs []string) ([]Timing, error) {
 	if f >= 0 {
 		m := footnoteRe().FindStringSubmatch(p.lines[f].text)
 		if consoles, err = strconv.Atoi(m[1]); err != nil || consoles < 1 {
-			return nil, errAt(p.lines[f], "予想適用時間: footnote: %sコンソール is not a console count (want 1 or more)", m[1])
+			return nil, errAt(p.lines[f], "予想適用時間: footnote: %s is not a console count (want 1 or more)", clip.Quote(m[1]+"コンソール"))
 		}
 		console = strings.TrimSpace(m[2] + " " + m[3])
 	}
@@ -621,11 +623,11 @@ func (p *page) header(h int) ([]int, int, error) {
 	for _, t := range heads {
 		m := fleetRe().FindStringSubmatch(t.text)
 		if m == nil {
-			return nil, 0, errAt(t.line, "予想適用時間: header cell %q is not a fleet size like 50台", t.text)
+			return nil, 0, errAt(t.line, "予想適用時間: header cell %s is not a fleet size like 50台", clip.Quote(t.text))
 		}
 		n, _ := strconv.Atoi(m[1]) // at most 7 digits
 		if n == 0 {
-			return nil, 0, errAt(t.line, "予想適用時間: header cell %q: a fleet size is at least 1台", t.text)
+			return nil, 0, errAt(t.line, "予想適用時間: header cell %s: a fleet size is at least 1台", clip.Quote(t.text))
 		}
 		if seen[n] {
 			return nil, 0, errAt(t.line, "予想適用時間: fleet size %s appears twice in the header", t.text)
@@ -673,7 +675,7 @@ func (p *page) footnote(k int, last string) (int, error) {
 	}
 	for i := k; i < end; i++ {
 		if holdsRow(p.lines[i].text) {
-			return -1, errAt(p.lines[k], "予想適用時間: %q after the row of %s is neither a row nor the table's footnote", p.lines[k].text, last)
+			return -1, errAt(p.lines[k], "予想適用時間: %s after the row of %s is neither a row nor the table's footnote", clip.Quote(p.lines[k].text), clip.Quote(last))
 		}
 	}
 	return f, nil
@@ -699,12 +701,12 @@ func (p *page) row(k int, sizes []int, kbs []string) (Timing, int, error) {
 			platform, ok = strings.CutPrefix(p.lines[at].text, "(")
 		}
 		if !ok {
-			return Timing{}, 0, errAt(pl, "予想適用時間: package %s has no (platform) line under it", t.Package)
+			return Timing{}, 0, errAt(pl, "予想適用時間: package %s has no (platform) line under it", clip.Quote(t.Package))
 		}
 	}
 	platform, ok = strings.CutSuffix(platform, ")")
 	if !ok {
-		return Timing{}, 0, errAt(p.lines[at], "予想適用時間: the (platform) of %s does not end with \")\"", t.Package)
+		return Timing{}, 0, errAt(p.lines[at], "予想適用時間: the (platform) of %s does not end with \")\"", clip.Quote(t.Package))
 	}
 	t.Platform = strings.TrimSpace(platform)
 	switch m := kbRe().FindStringSubmatch(t.Package); {
@@ -742,7 +744,7 @@ func (p *page) row(k int, sizes []int, kbs []string) (Timing, int, error) {
 		}
 	}
 	if len(cells) > len(sizes) {
-		return Timing{}, 0, errAt(cells[len(sizes)].line, "予想適用時間: row of %s has more cells than the header's %d fleet sizes", t.Package, len(sizes))
+		return Timing{}, 0, errAt(cells[len(sizes)].line, "予想適用時間: row of %s has more cells than the header's %d fleet sizes", clip.Quote(t.Package), len(sizes))
 	}
 	var present []token // the cell of each point
 	for n, size := range sizes {
@@ -752,7 +754,7 @@ func (p *page) row(k int, sizes []int, kbs []string) (Timing, int, error) {
 		}
 		d, err := ParseDuration(cells[n].text)
 		if err != nil {
-			return Timing{}, 0, errAt(cells[n].line, "予想適用時間: cell %q is not a duration", cells[n].text)
+			return Timing{}, 0, errAt(cells[n].line, "予想適用時間: cell %s is not a duration", clip.Quote(cells[n].text))
 		}
 		t.Points = append(t.Points, Point{Hosts: size, Minutes: int(d / time.Minute)})
 		present = append(present, cells[n])
@@ -775,8 +777,8 @@ func checkGrowing(t Timing, cells []token) error {
 	slowest := -1 // the point with the longest time among the smaller fleets
 	for _, i := range order {
 		if slowest >= 0 && t.Points[i].Minutes < t.Points[slowest].Minutes {
-			return errAt(cells[i].line, "予想適用時間: row of %s: %q for %d台 is less than %q for %d台 (times grow with the fleet)",
-				t.Package, cells[i].text, t.Points[i].Hosts, cells[slowest].text, t.Points[slowest].Hosts)
+			return errAt(cells[i].line, "予想適用時間: row of %s: %s for %d台 is less than %s for %d台 (times grow with the fleet)",
+				clip.Quote(t.Package), clip.Quote(cells[i].text), t.Points[i].Hosts, clip.Quote(cells[slowest].text), t.Points[slowest].Hosts)
 		}
 		if slowest < 0 || t.Points[i].Minutes > t.Points[slowest].Minutes {
 			slowest = i

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/patchtime/patchtime/bulletin"
+	"github.com/patchtime/patchtime/internal/clip"
 	"golang.org/x/text/encoding/japanese"
 )
 
@@ -43,18 +44,24 @@ type CatalogError struct {
 	Err    error  // what is wrong
 }
 
+// Error returns the message: the place ("file:line: ", "file: " or
+// "line N: "), the column and its value, and what is wrong, e.g.
+// `c.csv:7: hosts "12x": not a whole number`. The value is quoted and cut
+// as clip.Quote does, and the file name escaped, so that a 10 MB cell or
+// a terminal escape in a file name gives one short, harmless line.
 func (e *CatalogError) Error() string {
 	var b strings.Builder
+	file := clip.Escape(e.File)
 	switch {
 	case e.File != "" && e.Line > 0:
-		fmt.Fprintf(&b, "%s:%d: ", e.File, e.Line)
+		fmt.Fprintf(&b, "%s:%d: ", file, e.Line)
 	case e.File != "":
-		fmt.Fprintf(&b, "%s: ", e.File)
+		fmt.Fprintf(&b, "%s: ", file)
 	case e.Line > 0:
 		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
 	if e.Column != "" {
-		fmt.Fprintf(&b, "%s %q: ", e.Column, e.Value)
+		fmt.Fprintf(&b, "%s %s: ", e.Column, clip.Quote(e.Value))
 	}
 	if e.Err != nil {
 		b.WriteString(e.Err.Error())
@@ -64,7 +71,37 @@ func (e *CatalogError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns e.Err.
 func (e *CatalogError) Unwrap() error { return e.Err }
+
+// maxListed is how many names a message lists before "and N more".
+const maxListed = 5
+
+// listNames joins names with ", " for a message: all of them when there
+// are at most maxListed+1, else the first maxListed and "and N more". Each
+// name is cut after clip.MaxRunes characters and escaped (see clip.Escape),
+// so that a list read from a file of 100,000 series stays one short line.
+func listNames(names []string) string {
+	n := len(names)
+	if n > maxListed+1 {
+		n = maxListed
+	}
+	var b strings.Builder
+	for i, name := range names[:n] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		cut, all := clip.Cut(name, clip.MaxRunes)
+		b.WriteString(clip.Escape(cut))
+		if !all {
+			b.WriteString("…")
+		}
+	}
+	if n < len(names) {
+		fmt.Fprintf(&b, " and %d more", len(names)-n)
+	}
+	return b.String()
+}
 
 //go:embed catalog.csv
 var defaultCSV []byte
@@ -228,8 +265,12 @@ func readHeader(header []string) (map[string]int, error) {
 		name := strings.ToLower(strings.TrimSpace(h))
 		if !slices.Contains(columns, name) {
 			msg := "unknown column"
-			if s := closest(name, columns); s != "" {
-				msg += " (did you mean " + s + "?)"
+			// A name far longer than any column is no typo of one, and the
+			// edit distances of a megabyte cell are not worth computing.
+			if len(name) <= 32 {
+				if s := closest(name, columns); s != "" {
+					msg += " (did you mean " + s + "?)"
+				}
 			}
 			return nil, &CatalogError{Line: 1, Column: "header", Value: h, Err: errors.New(msg + "; the columns are " + strings.Join(columns, ","))}
 		}

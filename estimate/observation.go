@@ -9,8 +9,10 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/patchtime/patchtime/bulletin"
+	"github.com/patchtime/patchtime/internal/clip"
 	"golang.org/x/text/width"
 )
 
@@ -51,15 +53,15 @@ type Observation struct {
 }
 
 // at names the observation's place for messages: "file:line", "line N" or
-// "".
+// "". The file name is escaped (see clip.Escape).
 func (o *Observation) at() string {
 	switch {
 	case o.File != "" && o.Line > 0:
-		return fmt.Sprintf("%s:%d", o.File, o.Line)
+		return fmt.Sprintf("%s:%d", clip.Escape(o.File), o.Line)
 	case o.Line > 0:
 		return fmt.Sprintf("line %d", o.Line)
 	}
-	return o.File
+	return clip.Escape(o.File)
 }
 
 // check validates o and puts its names in canonical form ("kb899588" →
@@ -105,14 +107,25 @@ func (o *Observation) check() error {
 	return nil
 }
 
-// checkText refuses text that would garble a table or a terminal.
+// checkText refuses text that would garble a table or a terminal: longer
+// than maxText bytes, or holding a control character (C0, C1, DEL: a
+// terminal escape, a line break) or a format character (Unicode category
+// Cf: the bidi controls such as U+202E, which reorder the rest of a line,
+// the zero-width space U+200B and joiners, the BOM U+FEFF, the soft
+// hyphen), which shows nothing of itself and makes two names that look
+// alike differ. Such a character in a package, platform or console name is
+// a mistake of the file, never part of the name.
 func checkText(s string) error {
 	if len(s) > maxText {
 		return fmt.Errorf("longer than %d bytes", maxText)
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) {
-			return fmt.Errorf("control character %q", r)
+		switch {
+		case r >= 0x20 && r < 0x7f: // printable ASCII, the most of any name
+		case unicode.IsControl(r):
+			return fmt.Errorf("control character %U", r)
+		case unicode.Is(unicode.Cf, r):
+			return fmt.Errorf("invisible format character %U (a bidi control or zero-width character)", r)
 		}
 	}
 	return nil
@@ -124,8 +137,31 @@ var (
 )
 
 // fold upper-cases s, folds full-width letters and digits to ASCII and
-// trims spaces.
-func fold(s string) string { return strings.ToUpper(strings.TrimSpace(width.Fold.String(s))) }
+// trims spaces. Text that width.Fold would leave as it is (all the names
+// of a catalog but a few) is not run through it, which would allocate.
+func fold(s string) string {
+	if widthFolds(s) {
+		s = width.Fold.String(s)
+	}
+	return strings.ToUpper(strings.TrimSpace(s))
+}
+
+// widthFolds reports whether width.Fold may change s: s holds a
+// full-width or half-width character, or is not valid UTF-8.
+func widthFolds(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || width.LookupRune(r).Folded() != 0 {
+			return true
+		}
+		i += size
+	}
+	return false
+}
 
 // canonical reports whether s is prefix followed by 1 to 9 ASCII digits,
 // or, with dash, by two digits, a dash and three digits.

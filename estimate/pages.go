@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/patchtime/patchtime/bulletin"
+	"github.com/patchtime/patchtime/internal/clip"
 )
 
 // FromBulletin returns the observations a HotFix Alert page publishes: one
@@ -18,18 +21,23 @@ import (
 // A row whose package names no KB number, on a page of several KBs, cannot
 // be told apart: that is a *CatalogError naming its line, and nothing is
 // returned.
+//
+// Its time and memory grow in proportion to the page: packages are found
+// by name in an index, not by a search of the list for every row.
 func FromBulletin(b *bulletin.Bulletin, file string) ([]Observation, error) {
-	var obs []Observation
+	sizes := packageSizes(b.Packages)
+	n := 0
+	for _, t := range b.Timings {
+		n += len(t.Points)
+	}
+	obs := make([]Observation, 0, n)
 	for _, t := range b.Timings {
 		if t.KB == "" {
 			return nil, &CatalogError{File: file, Line: t.Line, Err: fmt.Errorf(
 				"package %s names no KB number and %s has several (%s), so its row cannot be told whose; put the KB in the package name, or drop the row",
-				t.Package, b.ID, strings.Join(b.KBs, ", "))}
+				clip.Quote(t.Package), clip.Quote(b.ID), listNames(b.KBs))}
 		}
-		var size int64
-		if p, ok := b.Package(t.Package); ok {
-			size = p.Bytes
-		}
+		size := sizes[foldKey(t.Package)]
 		consoles := max(t.Consoles, 1)
 		for _, p := range t.Points {
 			obs = append(obs, Observation{
@@ -41,6 +49,53 @@ func FromBulletin(b *bulletin.Bulletin, file string) ([]Observation, error) {
 		}
 	}
 	return obs, nil
+}
+
+// packageSizes maps the file names of packages, as foldKey folds them, to
+// their sizes. The first of the packages whose names fold alike wins, as
+// in Bulletin.Package.
+func packageSizes(packages []bulletin.Package) map[string]int64 {
+	sizes := make(map[string]int64, len(packages))
+	for _, p := range packages {
+		k := foldKey(p.File)
+		if _, dup := sizes[k]; !dup {
+			sizes[k] = p.Bytes
+		}
+	}
+	return sizes
+}
+
+// foldKey returns s with each character replaced by the least of its
+// case-folding orbit (see unicode.SimpleFold), so that two strings have the
+// same key exactly when strings.EqualFold reports them equal: "kb.EXE",
+// "KB.exe" and "\u212Ab.exe" (a Kelvin sign) all give "KB.EXE". Invalid
+// UTF-8 bytes read as U+FFFD, as in EqualFold.
+func foldKey(s string) string {
+	var b []byte
+	for i, r := range s {
+		k := r
+		switch {
+		case r < utf8.RuneSelf:
+			if 'a' <= r && r <= 'z' {
+				k = r - 'a' + 'A'
+			}
+		default:
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				k = min(k, f)
+			}
+		}
+		if b == nil {
+			if k == r && (r != utf8.RuneError || strings.HasPrefix(s[i:], "\uFFFD")) {
+				continue // unchanged so far: no copy yet
+			}
+			b = append(make([]byte, 0, len(s)), s[:i]...)
+		}
+		b = utf8.AppendRune(b, k)
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
 }
 
 // With returns a new catalog holding c's observations and obs. A published
@@ -60,7 +115,7 @@ func (c *Catalog) With(obs []Observation) (*Catalog, error) {
 			have[cell{keyOf(o), o.Consoles, o.Hosts, o.Minutes}] = true
 		}
 	}
-	all := slices.Clip(c.Observations())
+	all := slices.Grow(c.Observations(), len(obs))
 	for _, o := range obs {
 		if err := o.check(); err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/patchtime/patchtime/fit"
+	"github.com/patchtime/patchtime/internal/clip"
 )
 
 // Pool is the per-host rate shared by all series of one console: one fit
@@ -113,10 +114,10 @@ func (c *Catalog) Pools() []*Pool {
 // match, ignoring case, or else the only console whose name contains it.
 func (c *Catalog) Pool(console string) (*Pool, error) {
 	if len(c.pooled()) == 0 {
-		return nil, fmt.Errorf("no console %q: the catalog is empty", console)
+		return nil, fmt.Errorf("no console %s: the catalog is empty", clip.Quote(console))
 	}
 	want := fold(console)
-	var names []string
+	var names, matched []string
 	var match []*Pool
 	for _, p := range c.pools {
 		names = append(names, consoleName(p.console))
@@ -126,13 +127,14 @@ func (c *Catalog) Pool(console string) (*Pool, error) {
 		}
 		if strings.Contains(fold(p.console), want) {
 			match = append(match, p)
+			matched = append(matched, consoleName(p.console))
 		}
 	}
 	switch {
 	case len(match) == 0:
-		return nil, fmt.Errorf("no console %q in the catalog; it has: %s", console, strings.Join(names, ", "))
+		return nil, fmt.Errorf("no console %s in the catalog; it has: %s", clip.Quote(console), listNames(names))
 	case len(match) > 1:
-		return nil, fmt.Errorf("console %q is ambiguous; it matches: %s", console, strings.Join(names, ", "))
+		return nil, fmt.Errorf("console %s is ambiguous; it matches: %s", clip.Quote(console), listNames(matched))
 	case match[0].err != nil:
 		return nil, match[0].err
 	}
