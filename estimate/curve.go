@@ -220,7 +220,8 @@ var ErrTooLong = errors.New("longer than 100 years")
 // time is negative: a bound below zero is reported as zero. When the data
 // cannot bound the interval (two points of unknown noise) or its top passes
 // MaxMinutes, Low is 0 and High +Inf. It fails for a scenario out of range,
-// or an estimate beyond MaxMinutes (ErrTooLong).
+// an estimate beyond MaxMinutes (ErrTooLong), or, on a curve whose
+// per-host time is not above zero, a load outside its data (ErrFalling).
 func (c *Curve) Estimate(s Scenario) (Estimate, error) {
 	if c == nil || c.fit == nil {
 		return Estimate{}, errors.New("estimate: not a curve (the zero Curve); get curves from a Catalog")
@@ -249,6 +250,9 @@ func (c *Curve) Estimate(s Scenario) (Estimate, error) {
 		lo, hi, extrapolated = y-half, y+half, x < c.lo || x > c.hi
 	} else {
 		y, lo, hi, extrapolated = c.other(s, x)
+	}
+	if extrapolated && !(c.fit.Slope > 0) {
+		return Estimate{}, c.falling(s)
 	}
 	// An interval not bounded below MaxMinutes is (0, +Inf), and no time is
 	// negative (a fit to odd data can dip below zero).
@@ -280,6 +284,17 @@ func (c *Curve) other(s Scenario, x float64) (y, lo, hi float64, extrapolated bo
 	}
 	y, lo, hi = c.interval(x)
 	return y, lo, hi, extrapolated
+}
+
+// ErrFalling means an estimate was asked of a curve whose time does not
+// grow with the fleet (its per-host time is not above zero, from odd
+// data) outside the loads of its data, where it would fall toward zero.
+var ErrFalling = errors.New("the curve's time does not grow with the fleet")
+
+// falling is the error of extrapolating a curve that does not rise.
+func (c *Curve) falling(s Scenario) error {
+	return fmt.Errorf("%s, %d hosts on %d console(s): the per-host time is %.4g min, not above 0, so it is not extrapolated beyond the data (%d–%d hosts per console): %w",
+		c.series, s.Hosts, s.Consoles, c.fit.Slope, c.minHosts, c.maxHosts, ErrFalling)
 }
 
 // tooLong is the error of an estimate of minutes beyond MaxMinutes.

@@ -185,6 +185,9 @@ func (r Rollout) ConsolesFor(w Window) (Plan, error) {
 	var best Plan
 	for c := 1; c <= top; c++ {
 		p, err := r.plan(c, 1)
+		if errors.Is(err, ErrTooLong) && best.Consoles > 0 {
+			continue // past 100 years: not the best, and no fit
+		}
 		if err != nil {
 			return Plan{}, err
 		}
@@ -303,6 +306,10 @@ func (c *Curve) HostsFor(s Scenario, w Window) (int, Estimate, error) {
 	}
 	first, ok, err := fits(1)
 	if err != nil {
+		return 0, Estimate{}, err
+	}
+	if first.Consoles == 0 { // one host takes longer than MaxMinutes
+		_, err := c.Estimate(s)
 		return 0, Estimate{}, err
 	}
 	if !ok {

@@ -237,6 +237,16 @@ func TestPlanningRefusesOddCurves(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not above 0") {
 		t.Errorf("falling curve: %v, want a refusal", err)
 	}
+	// Inside its data a falling curve is what was measured; outside it
+	// would fall toward zero, and is refused with the reason.
+	if e, err := cs[0].Estimate(Scenario{Hosts: 200}); err != nil || math.Abs(e.Minutes-(90+60+20)/3.0) > 1e-9 {
+		t.Errorf("falling curve at 200 hosts, inside its data: %v, %v; want the mean %v", e.Minutes, err, (90+60+20)/3.0)
+	}
+	for _, s := range []Scenario{{Hosts: 100_000_000}, {Hosts: 301}, {Hosts: 99}, {Hosts: 1000, Consoles: 2}} {
+		if _, err := cs[0].Estimate(s); !errors.Is(err, ErrFalling) || !strings.Contains(err.Error(), "-0.35 min") {
+			t.Errorf("falling curve, %+v: %v, want ErrFalling naming the slope -0.35", s, err)
+		}
+	}
 	two, err := ReadCatalog(strings.NewReader("kb,consoles,hosts,minutes\nKB2,1,50,10.5\nKB2,1,500,85.25\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -272,5 +282,29 @@ func TestLoad(t *testing.T) {
 	}
 	if !math.IsNaN(c.Load(Scenario{Hosts: 0})) {
 		t.Error("Load of an invalid scenario is a number")
+	}
+}
+
+// TestExtremeCoherency: a κ so large that two consoles take more than 100
+// years still gets the answer one console gives, as a window missed with
+// its best plan, not an error; a question with no answer under 100 years
+// is ErrTooLong.
+func TestExtremeCoherency(t *testing.T) {
+	c := curve(t, "KB899588", "XP")
+	r := Rollout{Jobs: []Job{{c, 1200}}, Coherency: 1e6}
+	_, err := r.ConsolesFor(Window{Minutes: 120})
+	var we *WindowError
+	if !errors.As(err, &we) || we.Best.Consoles != 1 || !near(we.Best.Minutes, handA+handB*1200, 1e-9) {
+		t.Fatalf("κ = 1e6: %v, want a miss whose best is one console at %v min", err, handA+handB*1200)
+	}
+	// 2·10⁷ hosts on one console: 3.4·10⁶ min, under 100 years; two
+	// consoles: over.
+	r.Jobs[0].Hosts = 20_000_000
+	if _, err := r.ConsolesFor(Window{Minutes: 1e7}); err != nil {
+		t.Errorf("a window one console meets: %v", err)
+	}
+	// One host on 10⁵ consoles with κ = 1e6 takes 1.7·10¹⁵ min.
+	if _, _, err := c.HostsFor(Scenario{Consoles: 100000, Coherency: 1e6}, Window{Minutes: 120}); !errors.Is(err, ErrTooLong) {
+		t.Errorf("one host beyond 100 years: %v, want ErrTooLong", err)
 	}
 }
