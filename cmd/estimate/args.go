@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"iter"
 	"math"
 	"strconv"
 	"strings"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/chart"
+	"github.com/patchtime/patchtime/estimate"
+	"github.com/patchtime/patchtime/internal/clip"
 	"golang.org/x/text/width"
 )
 
@@ -19,32 +22,89 @@ const maxRows = 10_000_000
 // maxTableRows bounds the rows of table output, which is for people.
 const maxTableRows = 10_000
 
+// stride is the values from, from+step, …, to of a --hosts or --consoles
+// value; a single number is a span of one.
+type stride struct{ from, to, step int }
+
+// counts are the values of --hosts or --consoles in the order given, kept
+// as strides so that a range costs no memory: a sweep of 10⁷ fleet sizes is
+// a few words until each size is used.
+type counts []stride
+
+// Len is the number of values.
+func (c counts) Len() int {
+	n := 0
+	for _, s := range c {
+		n = addCapped(n, (s.to-s.from)/s.step+1)
+	}
+	return n
+}
+
+// All yields the values in order.
+func (c counts) All() iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for _, s := range c {
+			for x := s.from; x <= s.to; x += s.step {
+				if !yield(x) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// First is the first value; 0 when there is none.
+func (c counts) First() int {
+	if len(c) == 0 {
+		return 0
+	}
+	return c[0].from
+}
+
+// addCapped and mulCapped are + and × of non-negative counts, saturating
+// at math.MaxInt instead of wrapping, so that a cap compared with them
+// cannot be got round by overflow.
+func addCapped(a, b int) int {
+	if a > math.MaxInt-b {
+		return math.MaxInt
+	}
+	return a + b
+}
+
+func mulCapped(a, b int) int {
+	if a != 0 && b > math.MaxInt/a {
+		return math.MaxInt
+	}
+	return a * b
+}
+
 // parseCounts reads the value of --hosts or --consoles: a whole number, a
 // comma-separated list, or ranges a:b:step (step 1 if left out), each
-// value from 1 to max. Full-width digits are folded.
-func parseCounts(flag, text string, max int) ([]int, error) {
+// value from 1 to max. Full-width digits are folded. Nothing is expanded:
+// the values come back as strides.
+func parseCounts(flag, text string, max int) (counts, error) {
 	folded := width.Fold.String(text)
 	if thousands(folded) {
 		first, rest, _ := strings.Cut(folded, ",")
-		return nil, usagef("--%s %q: commas separate values, so this reads as %s and %s; for %s%s write that (for several values, give --%s once for each)",
-			flag, text, first, strings.ReplaceAll(rest, ",", " and "), first, strings.ReplaceAll(rest, ",", ""), flag)
+		return nil, usagef("--%s %s: commas separate values, so this reads as %s and %s; for %s%s write that (for several values, give --%s once for each)",
+			flag, clip.Quote(text), first, strings.ReplaceAll(rest, ",", " and "), first, strings.ReplaceAll(rest, ",", ""), flag)
 	}
-	var out []int
+	var out counts
 	for _, item := range strings.Split(folded, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
-			return nil, usagef("--%s %q: empty item; want a whole number such as 1200, a list 50,100,250 or a range 100:5000:100", flag, text)
+			return nil, usagef("--%s %s: empty item; want a whole number such as 1200, a list 50,100,250 or a range 100:5000:100", flag, clip.Quote(text))
 		}
 		parts := strings.Split(item, ":")
 		if len(parts) > 3 {
-			return nil, usagef("--%s %q: range %q has too many colons; want from:to:step", flag, text, item)
+			return nil, usagef("--%s %s: range %s has too many colons; want from:to:step", flag, clip.Quote(text), clip.Quote(item))
 		}
 		var v [3]int
 		v[2] = 1
 		for i, p := range parts {
 			n, err := count(flag, text, p, max)
 			if err != nil && i == 2 {
-				return nil, usagef("--%s %q: range %q: the step %q must be a whole number from 1", flag, text, item, p)
+				return nil, usagef("--%s %s: range %s: the step %s must be a whole number from 1", flag, clip.Quote(text), clip.Quote(item), clip.Quote(p))
 			}
 			if err != nil {
 				return nil, err
@@ -52,19 +112,12 @@ func parseCounts(flag, text string, max int) ([]int, error) {
 			v[i] = n
 		}
 		if len(parts) == 1 {
-			out = append(out, v[0])
-			continue
+			v[1] = v[0]
 		}
-		from, to, step := v[0], v[1], v[2]
-		if to < from {
-			return nil, usagef("--%s %q: range %q runs backwards; want from ≤ to", flag, text, item)
+		if v[1] < v[0] {
+			return nil, usagef("--%s %s: range %s runs backwards; want from ≤ to", flag, clip.Quote(text), clip.Quote(item))
 		}
-		if n := (to-from)/step + 1; len(out)+n > maxRows {
-			return nil, usagef("--%s %q: %d values; at most %d rows are made", flag, text, len(out)+n, maxRows)
-		}
-		for x := from; x <= to; x += step {
-			out = append(out, x)
-		}
+		out = append(out, stride{v[0], v[1], v[2]})
 	}
 	return out, nil
 }
@@ -95,15 +148,15 @@ func count(flag, text, s string, max int) (int, error) {
 	n, err := strconv.Atoi(s)
 	switch {
 	case errors.Is(err, strconv.ErrRange) && strings.HasPrefix(s, "-"):
-		return 0, usagef("--%s %q: %s %s; want at least 1", flag, text, s, flag)
+		return 0, usagef("--%s %s: %s %s; want at least 1", flag, clip.Quote(text), s, flag)
 	case errors.Is(err, strconv.ErrRange):
-		return 0, usagef("--%s %q: %s is above the maximum of %d %s", flag, text, s, max, flag)
+		return 0, usagef("--%s %s: %s is above the maximum of %d %s", flag, clip.Quote(text), s, max, flag)
 	case err != nil:
-		return 0, usagef("--%s %q: %q is not a whole number of %s", flag, text, s, flag)
+		return 0, usagef("--%s %s: %s is not a whole number of %s", flag, clip.Quote(text), clip.Quote(s), flag)
 	case n < 1:
-		return 0, usagef("--%s %q: %d %s; want at least 1", flag, text, n, flag)
+		return 0, usagef("--%s %s: %d %s; want at least 1", flag, clip.Quote(text), n, flag)
 	case n > max:
-		return 0, usagef("--%s %q: %d is above the maximum of %d %s", flag, text, n, max, flag)
+		return 0, usagef("--%s %s: %d is above the maximum of %d %s", flag, clip.Quote(text), n, max, flag)
 	}
 	return n, nil
 }
@@ -121,7 +174,7 @@ func parseFleet(text string, max int) ([]group, error) {
 		name, n, ok := strings.Cut(item, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
-			return nil, usagef("--hosts %q: %q is not PLATFORM=HOSTS; a mixed fleet is written XP=800,2000=400", text, strings.TrimSpace(item))
+			return nil, usagef("--hosts %s: %s is not PLATFORM=HOSTS; a mixed fleet is written XP=800,2000=400", clip.Quote(text), clip.Quote(strings.TrimSpace(item)))
 		}
 		h, err := count("hosts", text, width.Fold.String(n), max)
 		if err != nil {
@@ -141,7 +194,12 @@ func parseLevel(text string) (float64, error) {
 		v /= 100
 	}
 	if err != nil || !(v > 0 && v < 1) {
-		return 0, usagef("--level %q: want a level between 0 and 100%%, e.g. 95%% or 0.9", text)
+		return 0, usagef("--level %s: want a level between 0 and 100%%, e.g. 95%% or 0.9", clip.Quote(text))
+	}
+	// The label shows the level to a millionth of a percent: a level that
+	// would read as 0% or 100% is refused rather than mislabelled.
+	if p := percent(v); p == "0" || p == "100" {
+		return 0, usagef("--level %s: reads as %s%%; want a level from 0.000001%% to 99.999999%%", clip.Quote(text), p)
 	}
 	return v, nil
 }
@@ -155,10 +213,13 @@ func parseMinutes(flag, text string, positive bool) (float64, error) {
 	} else if d, err := bulletin.ParseDuration(text); err == nil {
 		m = d.Minutes()
 	} else {
-		return 0, usagef("--%s %q: want a duration such as 12m, 1h5m or 12分", flag, text)
+		return 0, usagef("--%s %s: want a duration such as 12m, 1h5m or 12分", flag, clip.Quote(text))
 	}
 	if m < 0 || positive && m == 0 {
-		return 0, usagef("--%s %q: want a duration greater than 0", flag, text)
+		return 0, usagef("--%s %s: want a duration greater than 0", flag, clip.Quote(text))
+	}
+	if m > estimate.MaxMinutes {
+		return 0, usagef("--%s %s: longer than 100 years (%d minutes), the longest time patchtime handles", flag, clip.Quote(text), estimate.MaxMinutes)
 	}
 	return m, nil
 }
@@ -167,7 +228,7 @@ func parseMinutes(flag, text string, positive bool) (float64, error) {
 func parseCoefficient(flag, text string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
 	if err != nil || math.IsNaN(v) || v < 0 || v > 1e6 {
-		return 0, usagef("--%s %q: want a number from 0 to 1000000, e.g. 0.05", flag, text)
+		return 0, usagef("--%s %s: want a number from 0 to 1000000, e.g. 0.05", flag, clip.Quote(text))
 	}
 	return v, nil
 }
@@ -178,7 +239,7 @@ func parseSize(text string) (w, h int, err error) {
 	w, errW := strconv.Atoi(a)
 	h, errH := strconv.Atoi(b)
 	if !ok || errW != nil || errH != nil || w < chart.MinSize || w > chart.MaxSize || h < chart.MinSize || h > chart.MaxSize {
-		return 0, 0, usagef("--plot-size %q: want WIDTHxHEIGHT in pixels, each %d to %d, e.g. 800x500", text, chart.MinSize, chart.MaxSize)
+		return 0, 0, usagef("--plot-size %s: want WIDTHxHEIGHT in pixels, each %d to %d, e.g. 800x500", clip.Quote(text), chart.MinSize, chart.MaxSize)
 	}
 	return w, h, nil
 }

@@ -23,12 +23,12 @@ func FuzzParseCounts(f *testing.F) {
 			}
 			return
 		}
-		if len(counts) == 0 || len(counts) > maxRows {
-			t.Fatalf("%q: %d values", text, len(counts))
+		if len(counts) == 0 || counts.Len() < len(counts) {
+			t.Fatalf("%q: %d values in %d strides", text, counts.Len(), len(counts))
 		}
-		for _, n := range counts {
-			if n < 1 || n > estimate.MaxHosts {
-				t.Fatalf("%q: value %d out of range", text, n)
+		for _, s := range counts {
+			if s.from < 1 || s.to > estimate.MaxHosts || s.to < s.from || s.step < 1 {
+				t.Fatalf("%q: stride %+v out of range", text, s)
 			}
 		}
 	})

@@ -12,7 +12,12 @@
 //
 // Run estimate --help for every flag. Exit status: 0 on success, 2 on a
 // usage or input error (one line on standard error naming the bad value),
-// 1 when a file cannot be read or the output cannot be written.
+// 1 when a file cannot be read or the output cannot be written, 128 plus
+// the signal's number when SIGINT, SIGTERM or SIGHUP stops it.
+//
+// Output files (-o, --plot) are written aside and renamed into place, all
+// of them or none; links are followed, devices and FIFOs written in place,
+// modes and owners kept (see the README).
 package main
 
 import (
@@ -22,11 +27,15 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/estimate"
+	"github.com/patchtime/patchtime/internal/clip"
 	"github.com/spf13/pflag"
 )
 
@@ -53,10 +62,10 @@ type options struct {
 	patches      []string
 	platform     string
 	hostsRaw     []string // the --hosts values as given
-	hosts        []int    // fleet sizes
+	hosts        counts   // fleet sizes
 	fleet        []group  // a mixed fleet, instead of hosts
 	consolesRaw  []string // the --consoles values as given
-	consoles     []int    // console counts; [1] unless given
+	consoles     counts   // console counts; 1 unless given
 	contention   float64  // σ
 	coherency    float64  // κ
 	window       float64  // minutes; 0 when not given
@@ -114,7 +123,9 @@ Estimates carry a prediction interval (95% unless --level says otherwise);
 fleets outside the published 50–500 hosts per console are extrapolated and
 marked so. Several patches form a bundle, and a mixed fleet (XP=800,2000=400)
 a rollout: their parts run one after another on the same consoles.
-Exit status: 0 ok, 2 usage or input error, 1 a file could not be read or written.
+-o and --plot write all or nothing: an error or Ctrl-C leaves the old files.
+Exit status: 0 ok, 2 usage or input error, 1 a file could not be read or
+written, 128+N stopped by signal N (130: Ctrl-C).
 `
 
 func newFlagSet(o *options) *pflag.FlagSet {
@@ -200,9 +211,9 @@ func inputError(flag string, err error) error {
 // (or -o FILE) and any error, as one line, to stderr, and returns the exit
 // status. Nothing reaches the output unless the whole answer can be made.
 func run(args []string, stdout, stderr io.Writer) int {
+	defer onSignal(stderr)()
 	if err := runErr(args, stdout); err != nil {
-		msg := strings.Join(strings.Fields(err.Error()), " ")
-		fmt.Fprintf(stderr, "estimate: %s\n", msg)
+		fmt.Fprintf(stderr, "estimate: %s\n", message(err))
 		var ie ioError
 		if errors.As(err, &ie) {
 			return exitIO
@@ -210,6 +221,47 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// maxMessage bounds the error line, in characters: the values in it are
+// already cut (clip.Quote); this is the last guard.
+const maxMessage = 1000
+
+// message is err as one safe line for a terminal: whitespace runs made one
+// space, control, bidi and zero-width characters escaped, at most
+// maxMessage characters.
+func message(err error) string {
+	msg := clip.Escape(strings.Join(strings.Fields(err.Error()), " "))
+	if cut, all := clip.Cut(msg, maxMessage); !all {
+		msg = cut + "…"
+	}
+	return msg
+}
+
+// onSignal removes the run's temporary files and ends the process if
+// SIGINT, SIGTERM or SIGHUP arrives before the returned stop is called.
+// A commit under way is let finish first, so that the outputs are all in
+// place or none is. The exit status is 128 plus the signal's number, as
+// the shell reports it.
+func onSignal(stderr io.Writer) (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-ch:
+			committing.Lock()
+			removeTemps()
+			fmt.Fprintf(stderr, "estimate: stopped by %v; no output file was changed\n", sig)
+			n, _ := sig.(syscall.Signal)
+			os.Exit(128 + int(n))
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
 }
 
 func runErr(args []string, stdout io.Writer) error {
@@ -267,14 +319,17 @@ func runErr(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	var plot *atomicFile // written aside now, put in place with the output
+	var plot *output // written aside now, put in place with the output
 	if o.plot != "" {
-		if plot, err = writeFile("--plot", o.plot, picture); err != nil {
+		if plot, err = openOutput("--plot", o.plot); err != nil {
 			return err
 		}
 		defer plot.Abort()
+		if _, err := plot.Write(picture); err != nil {
+			return err
+		}
 	}
-	asked := len(o.hosts) > 0 || len(o.fleet) > 0 || o.window > 0
+	asked := o.hosts.Len() > 0 || len(o.fleet) > 0 || o.window > 0
 	if o.format != "table" && asked {
 		return o.writeRows(stdout, q, plot)
 	}
@@ -306,37 +361,41 @@ func runErr(args []string, stdout io.Writer) error {
 
 // finish writes text to -o FILE or stdout and puts the plot in place:
 // nothing is put in place unless everything was made.
-func (o *options) finish(stdout io.Writer, plot *atomicFile, text []byte) error {
+func (o *options) finish(stdout io.Writer, plot *output, text []byte) error {
 	if o.output == "" {
 		return writeText(stdout, plot, text)
 	}
-	f, err := writeFile("-o", o.output, text)
+	f, err := openOutput("-o", o.output)
 	if err != nil {
 		return err
 	}
 	defer f.Abort()
+	if _, err := f.Write(text); err != nil {
+		return err
+	}
 	return commit(f, plot)
 }
 
-// writeText writes text to stdout, then puts the plot in place.
-func writeText(stdout io.Writer, plot *atomicFile, text []byte) error {
+// writeText puts the plot in place, then writes text to stdout.
+func writeText(stdout io.Writer, plot *output, text []byte) error {
+	if err := commit(plot); err != nil {
+		return err
+	}
 	if _, err := stdout.Write(text); err != nil {
 		return ioError{fmt.Errorf("writing output: %w", err)}
 	}
-	return commit(plot)
+	return nil
 }
 
-// commit puts the files in place, the first error stopping it.
-func commit(files ...*atomicFile) error {
-	for _, f := range files {
-		if f == nil {
-			continue
-		}
-		if err := f.Commit(); err != nil {
-			return err
-		}
-	}
-	return nil
+// committing is held while outputs are put in place, so that a signal
+// waits for a commit under way (see onSignal).
+var committing sync.Mutex
+
+// commit puts the outputs in place, all or none (a nil one is skipped).
+func commit(outs ...*output) error {
+	committing.Lock()
+	defer committing.Unlock()
+	return commitAll(outs...)
 }
 
 // rowWriter is what the CSV and JSON writers of package estimate share.
@@ -347,22 +406,29 @@ type rowWriter interface {
 
 // writeRows streams the rows as CSV or JSON to -o FILE or stdout. For
 // stdout, every estimate is made once before anything is written, so an
-// error leaves no partial output; a file is written aside and renamed.
-func (o *options) writeRows(stdout io.Writer, q *query, plot *atomicFile) error {
+// error leaves no partial output, and the plot is put in place first; a
+// file is written aside and put in place with the plot.
+func (o *options) writeRows(stdout io.Writer, q *query, plot *output) error {
 	if n := q.rows(*o); n > maxRows {
 		return usagef("%d rows asked; at most %d rows are made", n, maxRows)
 	}
 	dest := stdout
-	var file *atomicFile
+	var file *output
 	if o.output != "" {
 		var err error
-		if file, err = createAtomic("-o", o.output); err != nil {
+		if file, err = openOutput("-o", o.output); err != nil {
 			return err
 		}
 		defer file.Abort()
 		dest = file
-	} else if _, err := q.each(*o, func(result) error { return nil }); err != nil {
-		return err
+	} else {
+		if _, err := q.each(*o, func(result) error { return nil }); err != nil {
+			return err
+		}
+		if err := commit(plot); err != nil {
+			return err
+		}
+		plot = nil
 	}
 	var w rowWriter
 	if o.format == "json" {
@@ -377,7 +443,7 @@ func (o *options) writeRows(stdout io.Writer, q *query, plot *atomicFile) error 
 			return nil
 		}
 		if err := w.WriteEstimate(r.curve, r.est); err != nil {
-			return ioError{fmt.Errorf("writing output: %w", err)}
+			return writeError(err)
 		}
 		return nil
 	})
@@ -385,9 +451,19 @@ func (o *options) writeRows(stdout io.Writer, q *query, plot *atomicFile) error 
 		return err
 	}
 	if err := w.Close(); err != nil {
-		return ioError{fmt.Errorf("writing output: %w", err)}
+		return writeError(err)
 	}
 	return commit(file, plot)
+}
+
+// writeError is a failure to write the output: an I/O error; one from an
+// output file already names it.
+func writeError(err error) error {
+	var ie ioError
+	if errors.As(err, &ie) {
+		return ie
+	}
+	return ioError{fmt.Errorf("writing output: %w", err)}
 }
 
 // loadCatalog reads --catalog (or takes the embedded catalog) and adds the
@@ -401,7 +477,12 @@ func (o *options) loadCatalog() (*estimate.Catalog, error) {
 		}
 	}
 	var obs []estimate.Observation
-	for _, path := range o.bulletins {
+	for i, path := range o.bulletins {
+		for _, earlier := range o.bulletins[:i] {
+			if sameFile(path, earlier) {
+				return nil, usagef("--bulletin %s is given twice (as %s before); give each page once", path, earlier)
+			}
+		}
 		b, err := readBulletin(path)
 		if err != nil {
 			return nil, err
@@ -467,7 +548,7 @@ func (o *options) check() error {
 	fs.Visit(func(f *pflag.Flag) {
 		for _, v := range strings.Split(strings.Trim(f.Value.String(), "[]"), ",") {
 			if name, ok := strings.CutPrefix(v, "--"); ok && fs.Lookup(name) != nil && swallowed == nil {
-				swallowed = usagef("--%s needs a value (it got %q)", f.Name, v)
+				swallowed = usagef("--%s needs a value (it got %s)", f.Name, clip.Quote(v))
 			}
 		}
 	})
@@ -475,12 +556,12 @@ func (o *options) check() error {
 		return swallowed
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q; flags start with -- (see estimate --help)", fs.Arg(0))
+		return usagef("unexpected argument %s; flags start with -- (see estimate --help)", clip.Quote(fs.Arg(0)))
 	}
 	switch o.format {
 	case "table", "csv", "json":
 	default:
-		return usagef("--format %q: want table, csv or json", o.format)
+		return usagef("--format %s: want table, csv or json", clip.Quote(o.format))
 	}
 	if o.bom && o.format != "csv" {
 		return usagef("--bom goes with --format csv")
@@ -494,12 +575,19 @@ func (o *options) check() error {
 			return usagef("--%s \"\": empty file name", f.name)
 		}
 	}
+	for _, out := range []struct{ flag, path string }{{"-o", o.output}, {"--plot", o.plot}} {
+		for _, in := range files[2:] {
+			if out.path != "" && in.value != "" && sameFile(out.path, in.value) {
+				return usagef("%s %s is the file --%s reads; write the output to another file", out.flag, clip.Quote(out.path), in.name)
+			}
+		}
+	}
 	if o.plot != "" {
 		if ext := strings.ToLower(filepath.Ext(o.plot)); ext != ".png" && ext != ".svg" {
-			return usagef("--plot %q: want a file name ending in .png or .svg", o.plot)
+			return usagef("--plot %s: want a file name ending in .png or .svg", clip.Quote(o.plot))
 		}
-		if o.output != "" && filepath.Clean(o.output) == filepath.Clean(o.plot) {
-			return usagef("--plot and -o name the same file %q", o.plot)
+		if o.output != "" && sameFile(o.output, o.plot) {
+			return usagef("--plot and -o name the same file %s", clip.Quote(o.plot))
 		}
 	}
 	var err error
@@ -512,7 +600,7 @@ func (o *options) check() error {
 	switch o.lang {
 	case "ja", "en":
 	default:
-		return usagef("--lang %q: want ja or en", o.lang)
+		return usagef("--lang %s: want ja or en", clip.Quote(o.lang))
 	}
 	if o.patches, err = splitPatches(o.patches); err != nil {
 		return err
@@ -547,13 +635,21 @@ func (o *options) check() error {
 	return o.checkCombination()
 }
 
-// checkCounts reads --hosts and --consoles.
+// maxGroups bounds the platforms of a mixed fleet; a real fleet has a
+// handful.
+const maxGroups = 1000
+
+// checkCounts reads --hosts and --consoles and checks the rows they ask
+// for against maxRows from the counts alone, before any list is made.
 func (o *options) checkCounts() error {
 	for _, h := range o.hostsRaw {
 		if strings.Contains(h, "=") {
 			fleet, err := parseFleet(h, estimate.MaxHosts)
 			if err != nil {
 				return err
+			}
+			if len(o.fleet)+len(fleet) > maxGroups {
+				return usagef("--hosts: a mixed fleet of more than %d platforms; give each platform once", maxGroups)
 			}
 			o.fleet = append(o.fleet, fleet...)
 			continue
@@ -572,23 +668,28 @@ func (o *options) checkCounts() error {
 		o.consoles = append(o.consoles, list...)
 	}
 	if len(o.consoles) == 0 {
-		o.consoles = []int{1}
+		o.consoles = counts{{1, 1, 1}}
 	}
-	if len(o.fleet) > 0 && len(o.hosts) > 0 {
+	if len(o.fleet) > 0 && o.hosts.Len() > 0 {
 		return usagef("--hosts: give either fleet sizes or a mixed fleet (XP=800,2000=400), not both")
 	}
 	if len(o.fleet) > 0 && o.flags.Changed("platform") {
 		return usagef("--platform and a mixed fleet both pick platforms; drop --platform")
 	}
-	if n := len(o.hosts) * len(o.consoles); n > maxRows {
-		return usagef("--hosts and --consoles ask for %d rows per curve; at most %d rows are made", n, maxRows)
+	// Every patch has at least one curve: the fewest rows the flags can make.
+	per := max(o.hosts.Len(), 1)
+	if len(o.fleet) > 0 {
+		per = addCapped(mulCapped(len(o.fleet), max(len(o.patches), 1)), 1)
+	}
+	if n := mulCapped(per, o.consoles.Len()); n > maxRows {
+		return usagef("--hosts and --consoles ask for %d rows or more; at most %d rows are made", n, maxRows)
 	}
 	return nil
 }
 
 // checkCombination refuses flags that do not go together.
 func (o *options) checkCombination() error {
-	given := len(o.hosts) > 0 || len(o.fleet) > 0
+	given := o.hosts.Len() > 0 || len(o.fleet) > 0
 	switch {
 	case o.list:
 		if given || o.explain || o.setup >= 0 || o.pooled || o.window > 0 || o.observations != "" || len(o.consolesRaw) > 0 || o.plot != "" {
@@ -607,9 +708,9 @@ func (o *options) checkCombination() error {
 		return usagef("--setup is for a patch with no table; it takes no --patch, --platform, --pooled or mixed fleet")
 	case !given && !o.explain && o.window == 0 && o.plot == "":
 		return usagef("no --hosts given; say how many machines, e.g. --hosts 1200")
-	case o.window > 0 && len(o.consoles) > 1:
+	case o.window > 0 && o.consoles.Len() > 1:
 		return usagef("--window answers for one console count; give a single --consoles")
-	case o.window > 0 && given && len(o.consolesRaw) == 0 && len(o.hosts) > 1 && len(o.patches) > 1:
+	case o.window > 0 && given && len(o.consolesRaw) == 0 && o.hosts.Len() > 1 && len(o.patches) > 1:
 		return usagef("--window with a bundle answers for one fleet size; give a single --hosts")
 	}
 	return nil
@@ -622,7 +723,7 @@ func splitPatches(values []string) ([]string, error) {
 		for _, p := range strings.Split(v, ",") {
 			p = strings.TrimSpace(p)
 			if p == "" {
-				return nil, usagef("--patch %q: empty patch name; want a KB number or bulletin ID", v)
+				return nil, usagef("--patch %s: empty patch name; want a KB number or bulletin ID", clip.Quote(v))
 			}
 			patches = append(patches, p)
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/patchtime/patchtime/estimate"
+	"github.com/patchtime/patchtime/internal/clip"
 )
 
 // query is what the flags ask about: the curves, and whether they form one
@@ -80,7 +81,7 @@ func (o *options) resolve(cat *estimate.Catalog, cal *estimate.Calibration) (*qu
 					return nil, err
 				}
 				if len(cs) > 1 {
-					return nil, usagef("--hosts %s=%d: %q matches %d platform rows of %s (%s); say which", g.platform, g.hosts, g.platform, len(cs), p, platforms(cs))
+					return nil, usagef("--hosts %s=%d: %s matches %d platform rows of %s (%s); say which", clip.Escape(g.platform), g.hosts, clip.Quote(g.platform), len(cs), p, platforms(cs))
 				}
 				q.fleet = append(q.fleet, estimate.Job{Curve: add(cs[0]), Hosts: g.hosts})
 			}
@@ -106,7 +107,7 @@ func (o *options) resolve(cat *estimate.Catalog, cal *estimate.Calibration) (*qu
 	if groups > 1 {
 		q.rollout = true
 	}
-	if q.rollout && len(o.hosts) == 0 && len(o.fleet) == 0 && !o.explain {
+	if q.rollout && o.hosts.Len() == 0 && len(o.fleet) == 0 && !o.explain {
 		return nil, usagef("a bundle needs --hosts: the fleet it is rolled out to")
 	}
 	return q, nil
@@ -122,11 +123,14 @@ func platforms(cs []*estimate.Curve) string {
 
 // rows is the number of rows the query makes at most, totals included.
 func (q *query) rows(o options) int {
-	per := max(len(o.hosts), 1) * len(o.consoles)
-	if q.rollout {
-		return per * (len(q.curves) + 1)
+	per := mulCapped(max(o.hosts.Len(), 1), o.consoles.Len())
+	switch {
+	case len(q.fleet) > 0:
+		return mulCapped(o.consoles.Len(), len(q.fleet)+1)
+	case q.rollout:
+		return mulCapped(per, len(q.curves)+1)
 	}
-	return per * len(q.curves)
+	return mulCapped(per, len(q.curves))
 }
 
 // each computes the rows one by one, handing each to emit, and returns the
@@ -138,7 +142,7 @@ func (q *query) each(o options, emit func(result) error) ([]answer, error) {
 		fleets := [][]estimate.Job{q.fleet}
 		if len(q.fleet) == 0 {
 			fleets = nil
-			for _, h := range o.hosts {
+			for h := range o.hosts.All() {
 				var jobs []estimate.Job
 				for _, c := range q.curves {
 					jobs = append(jobs, estimate.Job{Curve: c, Hosts: h})
@@ -147,7 +151,7 @@ func (q *query) each(o options, emit func(result) error) ([]answer, error) {
 			}
 		}
 		for _, jobs := range fleets {
-			for _, k := range o.consoles {
+			for k := range o.consoles.All() {
 				r := estimate.Rollout{Jobs: jobs, Consoles: k, Contention: o.contention, Coherency: o.coherency}
 				a, err := o.plan(r, w, emit)
 				if err != nil {
@@ -159,8 +163,8 @@ func (q *query) each(o options, emit func(result) error) ([]answer, error) {
 		return answers, nil
 	}
 	for _, c := range q.curves {
-		if w.Minutes > 0 && len(o.hosts) == 0 {
-			s := estimate.Scenario{Consoles: o.consoles[0], Contention: o.contention, Coherency: o.coherency}
+		if w.Minutes > 0 && o.hosts.Len() == 0 {
+			s := estimate.Scenario{Consoles: o.consoles.First(), Contention: o.contention, Coherency: o.coherency}
 			h, e, err := c.HostsFor(s, w)
 			var miss *estimate.WindowError
 			if errors.As(err, &miss) {
@@ -176,8 +180,8 @@ func (q *query) each(o options, emit func(result) error) ([]answer, error) {
 			answers = append(answers, answer{kind: hostsFor, curve: c, hosts: h, est: e, window: w})
 			continue
 		}
-		for _, h := range o.hosts {
-			for _, k := range o.consoles {
+		for h := range o.hosts.All() {
+			for k := range o.consoles.All() {
 				if w.Minutes > 0 {
 					r := estimate.Rollout{Jobs: []estimate.Job{{Curve: c, Hosts: h}}, Consoles: k, Contention: o.contention, Coherency: o.coherency}
 					a, err := o.plan(r, w, emit)

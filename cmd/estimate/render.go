@@ -8,10 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/estimate"
 	"github.com/patchtime/patchtime/fit"
+	"github.com/patchtime/patchtime/internal/clip"
 	"golang.org/x/text/width"
 )
 
@@ -435,7 +437,15 @@ type table struct {
 	rows   [][]string
 }
 
-func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+// add appends a row. Its cells are escaped (clip.Escape): text from files
+// and arguments reaches a terminal with no control, bidi or zero-width
+// character left raw.
+func (t *table) add(cells ...string) {
+	for i, c := range cells {
+		cells[i] = clip.Escape(c)
+	}
+	t.rows = append(t.rows, cells)
+}
 
 func (t *table) write(out *bytes.Buffer) {
 	widths := make([]int, len(t.header))
@@ -463,12 +473,16 @@ func (t *table) write(out *bytes.Buffer) {
 	}
 }
 
-// cellWidth is the number of terminal cells s takes.
+// cellWidth is the number of terminal cells s takes: two for East Asian
+// wide and full-width characters, none for combining marks (which join the
+// character before them), one for the rest. Cells are escaped first (see
+// add), so no control or zero-width character is left to count.
 func cellWidth(s string) int {
 	n := 0
 	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
+		switch {
+		case unicode.In(r, unicode.Mn, unicode.Me):
+		case width.LookupRune(r).Kind() == width.EastAsianWide, width.LookupRune(r).Kind() == width.EastAsianFullwidth:
 			n += 2
 		default:
 			n++

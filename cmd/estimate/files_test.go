@@ -1,0 +1,428 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The command's output for the runs below, made once to standard output:
+// what every kind of destination must end up holding.
+var fileArgs = []string{"--patch", "KB899588", "--platform", "xp", "--hosts", "100:1000:100", "--format", "csv"}
+
+func expected(t *testing.T) string {
+	t.Helper()
+	code, out, errOut := runCLI(fileArgs...)
+	if code != 0 || out == "" {
+		t.Fatalf("exit %d, %q", code, errOut)
+	}
+	return out
+}
+
+// writeTo runs the command with -o path and wants it to succeed.
+func writeTo(t *testing.T, path string, extra ...string) {
+	t.Helper()
+	args := append(append(append([]string{}, fileArgs...), extra...), "-o", path)
+	if code, out, errOut := runCLI(args...); code != 0 || out != "" {
+		t.Fatalf("-o %s: exit %d, stdout %q, stderr %q", path, code, out, errOut)
+	}
+}
+
+// leftovers lists what is in dir besides the names given.
+func leftovers(t *testing.T, dir string, keep ...string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var extra []string
+	for _, e := range entries {
+		found := false
+		for _, k := range keep {
+			found = found || e.Name() == k
+		}
+		if !found {
+			extra = append(extra, e.Name())
+		}
+	}
+	return extra
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestOutputThroughSymlink: the link is kept and its target replaced; a
+// chain of links and a dangling link lead to their final target.
+func TestOutputThroughSymlink(t *testing.T) {
+	want := expected(t)
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.csv")
+	os.WriteFile(real, []byte("old\n"), 0o644)
+	os.Symlink("real.csv", filepath.Join(dir, "link.csv"))
+	os.Symlink("link.csv", filepath.Join(dir, "link2.csv"))
+	writeTo(t, filepath.Join(dir, "link2.csv"))
+	for _, name := range []string{"link.csv", "link2.csv"} {
+		if fi, err := os.Lstat(filepath.Join(dir, name)); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			t.Errorf("%s is no longer a symbolic link (%v)", name, err)
+		}
+	}
+	if got := readFile(t, real); got != want {
+		t.Errorf("the link's target holds %q, want the output", got)
+	}
+	// A dangling link: the file it names is created, the link kept.
+	os.Symlink("sub/new.csv", filepath.Join(dir, "dangling.csv"))
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	writeTo(t, filepath.Join(dir, "dangling.csv"))
+	if got := readFile(t, filepath.Join(dir, "sub", "new.csv")); got != want {
+		t.Errorf("the dangling link's target holds %q", got)
+	}
+	if extra := leftovers(t, dir, "real.csv", "link.csv", "link2.csv", "dangling.csv", "sub"); extra != nil {
+		t.Errorf("left behind: %v", extra)
+	}
+}
+
+// TestOutputToFIFO: a named pipe is written to, not replaced.
+func TestOutputToFIFO(t *testing.T) {
+	want := expected(t)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	got := make(chan string)
+	go func() {
+		f, err := os.Open(fifo) // waits for the writer
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(f)
+		f.Close()
+		got <- string(b)
+	}()
+	writeTo(t, fifo)
+	if g := <-got; g != want {
+		t.Errorf("read %q from the FIFO, want the output", g)
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced: %v %v", fi.Mode(), err)
+	}
+	if extra := leftovers(t, dir, "pipe"); extra != nil {
+		t.Errorf("left behind: %v", extra)
+	}
+}
+
+// TestOutputToDevice: /dev/null stays the device; /dev/full fails with
+// exit 1 and an error naming -o and the device, not a temporary file.
+func TestOutputToDevice(t *testing.T) {
+	if fi, err := os.Stat("/dev/null"); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
+		t.Skip("no /dev/null device")
+	}
+	writeTo(t, "/dev/null")
+	if fi, err := os.Lstat("/dev/null"); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
+		t.Fatalf("/dev/null is no longer a device: %v %v", fi.Mode(), err)
+	}
+	if _, err := os.Stat("/dev/full"); err != nil {
+		return
+	}
+	code, _, errOut := runCLI(append(fileArgs, "-o", "/dev/full")...)
+	if code != 1 || errOut != "estimate: -o /dev/full: no space left on device\n" {
+		t.Errorf("-o /dev/full: exit %d, %q", code, errOut)
+	}
+	if fi, err := os.Lstat("/dev/full"); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
+		t.Errorf("/dev/full is no longer a device")
+	}
+}
+
+// TestOutputKeepsMode: an existing file keeps its permission bits (0600
+// stays private); a new file gets 0666 less the umask.
+func TestOutputKeepsMode(t *testing.T) {
+	dir := t.TempDir()
+	for _, mode := range []fs.FileMode{0o600, 0o640, 0o604} {
+		path := filepath.Join(dir, fmt.Sprintf("%o.csv", mode))
+		os.WriteFile(path, []byte("old\n"), 0o600)
+		os.Chmod(path, mode)
+		writeTo(t, path)
+		if fi, _ := os.Stat(path); fi.Mode().Perm() != mode {
+			t.Errorf("mode %v after -o, want %v", fi.Mode().Perm(), mode)
+		}
+	}
+	for _, umask := range []int{0o077, 0o022, 0o002} {
+		path := filepath.Join(dir, fmt.Sprintf("new-%o.csv", umask))
+		old := syscall.Umask(umask)
+		writeTo(t, path)
+		syscall.Umask(old)
+		if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o666&^fs.FileMode(umask) {
+			t.Errorf("umask %03o: new file has mode %v, want %v", umask, fi.Mode().Perm(), 0o666&^fs.FileMode(umask))
+		}
+	}
+}
+
+// TestOutputKeepsOwner: run as root, a file owned by another user keeps
+// its owner and group.
+func TestOutputKeepsOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to own a file for another user")
+	}
+	path := filepath.Join(t.TempDir(), "theirs.csv")
+	os.WriteFile(path, []byte("old\n"), 0o644)
+	if err := os.Chown(path, 65534, 65534); err != nil {
+		t.Skip(err)
+	}
+	writeTo(t, path)
+	fi, _ := os.Stat(path)
+	if st := fi.Sys().(*syscall.Stat_t); st.Uid != 65534 || st.Gid != 65534 {
+		t.Errorf("owner %d:%d after -o, want 65534:65534", st.Uid, st.Gid)
+	}
+}
+
+// TestOutputKeepsHardLinks: a file with two names is written in place, so
+// both names see the new output.
+func TestOutputKeepsHardLinks(t *testing.T) {
+	want := expected(t)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	os.WriteFile(a, []byte(strings.Repeat("old\n", 10000)), 0o644)
+	if err := os.Link(a, b); err != nil {
+		t.Skip(err)
+	}
+	writeTo(t, a)
+	if readFile(t, a) != want || readFile(t, b) != want {
+		t.Errorf("a hard link does not hold the output")
+	}
+	fa, _ := os.Stat(a)
+	fb, _ := os.Stat(b)
+	if !os.SameFile(fa, fb) {
+		t.Errorf("the hard link was broken")
+	}
+	if extra := leftovers(t, dir, "a.csv", "b.csv"); extra != nil {
+		t.Errorf("left behind: %v", extra)
+	}
+}
+
+// TestOutputNamesInput: an output that is one of the run's inputs, by
+// name or through a link, is refused before anything runs, and the input
+// is left as it was.
+func TestOutputNamesInput(t *testing.T) {
+	dir := t.TempDir()
+	catalog := filepath.Join(dir, "my.csv")
+	data, err := os.ReadFile(filepath.Join(catalogDir, "site.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(catalog, data, 0o644)
+	os.Symlink("my.csv", filepath.Join(dir, "alias.csv"))
+	page := filepath.Join(dir, "page.txt")
+	os.WriteFile(page, []byte(page1), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--catalog", catalog, "--list", "-o", catalog}, "is the file --catalog reads"},
+		{[]string{"--catalog", catalog, "--list", "-o", filepath.Join(dir, "alias.csv")}, "is the file --catalog reads"},
+		{[]string{"--catalog", catalog, "--list", "-o", filepath.Join(dir, ".", "my.csv")}, "is the file --catalog reads"},
+		{[]string{"--observations", catalog, "--patch", "KB899588", "--hosts", "5", "-o", catalog}, "is the file --observations reads"},
+		{[]string{"--bulletin", page, "--list", "-o", page}, "is the file --bulletin reads"},
+		{[]string{"--patch", "KB899588", "--hosts", "5", "--catalog", catalog, "--plot", filepath.Join(dir, "alias.csv")}, "--plot"},
+		{[]string{"--bulletin", page, "--bulletin", page, "--list"}, "given twice"},
+	} {
+		code, out, errOut := runCLI(tc.args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%q: exit %d, %q; want 2 and %q", tc.args, code, errOut, tc.want)
+		}
+		if got := readFile(t, catalog); got != string(data) {
+			t.Fatalf("%q changed the catalog", tc.args)
+		}
+	}
+}
+
+// page1 is a page we wrote in the bulletins' layout, with one table.
+var page1 = page("14分 23分 48分 1時間30分")
+
+// TestOutputsAllOrNothing: when the second output cannot be put in
+// place, the first is put back as it was (or removed if it was new), and
+// no temporary file is left.
+func TestOutputsAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	out, png := filepath.Join(dir, "out.txt"), filepath.Join(dir, "kb.png")
+	os.WriteFile(out, []byte("old output\n"), 0o640)
+	defer func() { rename = os.Rename }()
+	rename = func(from, to string) error {
+		if to == png {
+			return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EIO}
+		}
+		return os.Rename(from, to)
+	}
+	code, _, errOut := runCLI("--patch", "KB899588", "--hosts", "1200", "-o", out, "--plot", png)
+	if code != 1 || !strings.Contains(errOut, "--plot "+png+": input/output error") {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+	if got := readFile(t, out); got != "old output\n" {
+		t.Errorf("-o holds %q after the plot failed; want the old file back", got)
+	}
+	if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v after the undo", fi.Mode().Perm())
+	}
+	if extra := leftovers(t, dir, "out.txt"); extra != nil {
+		t.Errorf("left behind: %v", extra)
+	}
+	// A new -o file is removed again.
+	os.Remove(out)
+	runCLI("--patch", "KB899588", "--hosts", "1200", "-o", out, "--plot", png)
+	if extra := leftovers(t, dir); extra != nil {
+		t.Errorf("left behind: %v", extra)
+	}
+	// -o fails to be written in place (a full device): the plot, renamed
+	// into place first, is put back.
+	rename = os.Rename
+	if _, err := os.Stat("/dev/full"); err == nil {
+		os.WriteFile(png, []byte("old picture"), 0o644)
+		code, _, errOut := runCLI("--patch", "KB899588", "--hosts", "1200", "-o", "/dev/full", "--plot", png)
+		if code != 1 || !strings.Contains(errOut, "-o /dev/full: no space left") || readFile(t, png) != "old picture" {
+			t.Errorf("-o /dev/full: exit %d, %q, --plot holds %.20q", code, errOut, readFile(t, png))
+		}
+		if extra := leftovers(t, dir, "kb.png"); extra != nil {
+			t.Errorf("left behind: %v", extra)
+		}
+	}
+}
+
+// TestMain lets the tests run the command as a process of its own (the
+// test binary, with PATCHTIME_RUN_MAIN=1), so that a signal can be sent
+// to it.
+func TestMain(m *testing.M) {
+	if os.Getenv("PATCHTIME_RUN_MAIN") == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+// TestSignalLeavesNoTempFile: SIGINT, SIGTERM or SIGHUP while a large
+// sweep is being written to -o removes the temporary file, leaves the old
+// output as it was and exits 128 + the signal.
+func TestSignalLeavesNoTempFile(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			out := filepath.Join(dir, "big.csv")
+			os.WriteFile(out, []byte("old\n"), 0o644)
+			cmd := exec.Command(os.Args[0], "--patch", "KB899588", "--platform", "xp", "--hosts", "1:9000000", "--format", "csv", "-o", out)
+			cmd.Env = append(os.Environ(), "PATCHTIME_RUN_MAIN=1")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Wait until the temporary file has data: the sweep is mid-write.
+			for i := 0; ; i++ {
+				if extra := leftovers(t, dir, "big.csv"); len(extra) == 1 {
+					if fi, err := os.Stat(filepath.Join(dir, extra[0])); err == nil && fi.Size() > 1<<16 {
+						break
+					}
+				}
+				if i > 6000 {
+					cmd.Process.Kill()
+					t.Fatal("no temporary file appeared")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			cmd.Process.Signal(sig)
+			err := cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 128+int(sig) {
+				t.Errorf("exit %v, want %d", err, 128+int(sig))
+			}
+			if !strings.Contains(stderr.String(), "stopped by") || strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("stderr %q", stderr.String())
+			}
+			if extra := leftovers(t, dir, "big.csv"); extra != nil {
+				t.Errorf("left behind: %v", extra)
+			}
+			if got := readFile(t, out); got != "old\n" {
+				t.Errorf("the old output was changed")
+			}
+		})
+	}
+}
+
+// FuzzOutput writes fuzzed bytes through an output to each kind of
+// destination (new, existing private, through a symbolic link, through a
+// dangling link, hard-linked) and checks the destination holds exactly
+// them, stays the kind it was with its mode, and nothing else is left in
+// the folder.
+func FuzzOutput(f *testing.F) {
+	f.Add([]byte("patch,hosts\nKB899588,1200\n"), uint8(0))
+	f.Add([]byte{}, uint8(1))
+	f.Add([]byte("\x00\xff\n"), uint8(2))
+	f.Add(bytes.Repeat([]byte("x"), 70000), uint8(3))
+	f.Add([]byte("two names"), uint8(4))
+	f.Fuzz(func(t *testing.T, data []byte, kind uint8) {
+		dir := t.TempDir()
+		path, target := filepath.Join(dir, "out"), filepath.Join(dir, "out")
+		keep := []string{"out"}
+		switch kind % 5 {
+		case 1:
+			os.WriteFile(path, []byte("old"), 0o600)
+		case 2:
+			target = filepath.Join(dir, "real")
+			os.WriteFile(target, []byte("old"), 0o640)
+			os.Symlink("real", path)
+			keep = append(keep, "real")
+		case 3:
+			target = filepath.Join(dir, "real")
+			os.Symlink("real", path)
+			keep = append(keep, "real")
+		case 4:
+			os.WriteFile(path, []byte("old"), 0o644)
+			os.Link(path, filepath.Join(dir, "other"))
+			keep = append(keep, "other")
+		}
+		before, _ := os.Stat(target)
+		o, err := openOutput("-o", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.Write(data); err != nil {
+			t.Fatal(err)
+		}
+		if err := commit(o); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(target); !bytes.Equal(got, data) {
+			t.Fatalf("kind %d: the target holds %d bytes, want %d", kind%5, len(got), len(data))
+		}
+		if kind%5 == 4 {
+			if got, _ := os.ReadFile(filepath.Join(dir, "other")); !bytes.Equal(got, data) {
+				t.Fatal("the other hard link does not hold the data")
+			}
+		}
+		if kind%5 == 2 || kind%5 == 3 {
+			if fi, err := os.Lstat(path); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+				t.Fatal("the link was replaced")
+			}
+		}
+		if after, _ := os.Stat(target); before != nil && after.Mode() != before.Mode() {
+			t.Fatalf("mode %v, was %v", after.Mode(), before.Mode())
+		}
+		if extra := leftovers(t, dir, keep...); extra != nil {
+			t.Fatalf("left behind: %v", extra)
+		}
+	})
+}
