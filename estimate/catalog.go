@@ -51,7 +51,7 @@ type CatalogError struct {
 // a terminal escape in a file name gives one short, harmless line.
 func (e *CatalogError) Error() string {
 	var b strings.Builder
-	file := clip.Escape(e.File)
+	file := clip.Path(e.File)
 	switch {
 	case e.File != "" && e.Line > 0:
 		fmt.Fprintf(&b, "%s:%d: ", file, e.Line)

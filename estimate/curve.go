@@ -220,8 +220,8 @@ var ErrTooLong = errors.New("longer than 100 years")
 // time is negative: a bound below zero is reported as zero. When the data
 // cannot bound the interval (two points of unknown noise) or its top passes
 // MaxMinutes, Low is 0 and High +Inf. It fails for a scenario out of range,
-// an estimate beyond MaxMinutes (ErrTooLong), or, on a curve whose
-// per-host time is not above zero, a load outside its data (ErrFalling).
+// an estimate beyond MaxMinutes (ErrTooLong), or, outside its data, where
+// the curve does not rise or gives no time above zero (ErrFalling).
 func (c *Curve) Estimate(s Scenario) (Estimate, error) {
 	if c == nil || c.fit == nil {
 		return Estimate{}, errors.New("estimate: not a curve (the zero Curve); get curves from a Catalog")
@@ -251,8 +251,8 @@ func (c *Curve) Estimate(s Scenario) (Estimate, error) {
 	} else {
 		y, lo, hi, extrapolated = c.other(s, x)
 	}
-	if extrapolated && !(c.fit.Slope > 0) {
-		return Estimate{}, c.falling(s)
+	if extrapolated && !(y > 0 && c.fit.Slope > 0) {
+		return Estimate{}, c.falling(s, x, y)
 	}
 	// An interval not bounded below MaxMinutes is (0, +Inf), and no time is
 	// negative (a fit to odd data can dip below zero).
@@ -286,15 +286,21 @@ func (c *Curve) other(s Scenario, x float64) (y, lo, hi float64, extrapolated bo
 	return y, lo, hi, extrapolated
 }
 
-// ErrFalling means an estimate was asked of a curve whose time does not
-// grow with the fleet (its per-host time is not above zero, from odd
-// data) outside the loads of its data, where it would fall toward zero.
-var ErrFalling = errors.New("the curve's time does not grow with the fleet")
+// ErrFalling means an estimate was asked, outside the loads of a curve's
+// data, of a curve that gives no positive, growing time there: its
+// per-host time is not above zero, or its line falls to zero or below
+// (a setup below zero), both from odd data.
+var ErrFalling = errors.New("it is not extrapolated beyond its data")
 
-// falling is the error of extrapolating a curve that does not rise.
-func (c *Curve) falling(s Scenario) error {
-	return fmt.Errorf("%s, %d hosts on %d console(s): the per-host time is %.4g min, not above 0, so it is not extrapolated beyond the data (%d–%d hosts per console): %w",
-		c.series, s.Hosts, s.Consoles, c.fit.Slope, c.minHosts, c.maxHosts, ErrFalling)
+// falling is the error of extrapolating, at load x, a curve that does not
+// rise or that gives y ≤ 0 minutes there.
+func (c *Curve) falling(s Scenario, x, y float64) error {
+	why := fmt.Sprintf("the per-host time is %.4g min, not above 0", c.fit.Slope)
+	if c.fit.Slope > 0 {
+		why = fmt.Sprintf("the curve gives %.4g min at a load of %.4g hosts, not above 0", y, x)
+	}
+	return fmt.Errorf("%s, %d hosts on %d console(s): %s, so %w (%d–%d hosts per console)",
+		c.series, s.Hosts, s.Consoles, why, ErrFalling, c.minHosts, c.maxHosts)
 }
 
 // tooLong is the error of an estimate of minutes beyond MaxMinutes.

@@ -93,6 +93,10 @@ func (r Rollout) checkPlan(w Window) error {
 		if !(c.PerHost() > 0) {
 			return fmt.Errorf("%s: the per-host time is %.4g min, not above 0: its estimates do not grow with the fleet, so no window can be planned on it", c.series, c.PerHost())
 		}
+		// Planning reads the curve down to one host per console.
+		if _, err := c.Estimate(Scenario{Hosts: 1}); errors.Is(err, ErrFalling) {
+			return fmt.Errorf("%w; no window can be planned on it", err)
+		}
 		if !w.Upper {
 			continue
 		}

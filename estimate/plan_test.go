@@ -247,6 +247,22 @@ func TestPlanningRefusesOddCurves(t *testing.T) {
 			t.Errorf("falling curve, %+v: %v, want ErrFalling naming the slope -0.35", s, err)
 		}
 	}
+	// A rising line whose setup is below zero: -20 + 0.3·hosts through
+	// (100, 10), (200, 40), (300, 70). At 10 hosts it gives -17 min.
+	below, err := ReadCatalog(strings.NewReader("kb,consoles,hosts,minutes\nKB3,1,100,10\nKB3,1,200,40\nKB3,1,300,70\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ = below.Curves("KB3", "")
+	if _, err := cs[0].Estimate(Scenario{Hosts: 10}); !errors.Is(err, ErrFalling) || !strings.Contains(err.Error(), "gives -17 min") {
+		t.Errorf("below zero at 10 hosts: %v, want ErrFalling giving -17 min", err)
+	}
+	if e, err := cs[0].Estimate(Scenario{Hosts: 1000}); err != nil || math.Abs(e.Minutes-280) > 1e-9 {
+		t.Errorf("above its data the line rises: %v, %v; want 280 min", e.Minutes, err)
+	}
+	if _, _, err := cs[0].HostsFor(Scenario{}, Window{Minutes: 1}); !errors.Is(err, ErrFalling) || !strings.Contains(err.Error(), "no window can be planned") {
+		t.Errorf("planning on it: %v, want a refusal", err)
+	}
 	two, err := ReadCatalog(strings.NewReader("kb,consoles,hosts,minutes\nKB2,1,50,10.5\nKB2,1,500,85.25\n"))
 	if err != nil {
 		t.Fatal(err)

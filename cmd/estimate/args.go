@@ -4,6 +4,7 @@ import (
 	"errors"
 	"iter"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -212,6 +213,9 @@ func parseMinutes(flag, text string, positive bool) (float64, error) {
 		m = d.Minutes()
 	} else if d, err := bulletin.ParseDuration(text); err == nil {
 		m = d.Minutes()
+	} else if durationSyntax.MatchString(width.Fold.String(strings.TrimSpace(text))) {
+		// Written as a duration, but too long for either parser.
+		return 0, usagef("--%s %s: longer than 100 years (%d minutes), the longest time patchtime handles", flag, clip.Quote(text), estimate.MaxMinutes)
 	} else {
 		return 0, usagef("--%s %s: want a duration such as 12m, 1h5m or 12分", flag, clip.Quote(text))
 	}
@@ -223,6 +227,10 @@ func parseMinutes(flag, text string, positive bool) (float64, error) {
 	}
 	return m, nil
 }
+
+// durationSyntax matches what reads as a positive duration in Go's form
+// or the Japanese one, whatever its size.
+var durationSyntax = regexp.MustCompile(`^\+?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$|^[0-9]+ *時間( *[0-9]+ *分)?$|^[0-9]+ *分$`)
 
 // parseCoefficient reads σ or κ: a number from 0 to 1e6.
 func parseCoefficient(flag, text string) (float64, error) {

@@ -5,6 +5,7 @@ package main
 import (
 	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // links is the number of hard links to the file fi describes: not known
@@ -13,3 +14,15 @@ func links(fs.FileInfo) uint64 { return 1 }
 
 // keepOwner does nothing where files have no Unix owner.
 func keepOwner(*os.File, fs.FileInfo) {}
+
+// writable is left to the system's own refusal here.
+func writable(string) error { return nil }
+
+// fileID tells files apart: here, by their absolute names.
+type fileID struct{ name string }
+
+// idOf returns the identity of the file at path; false if it cannot be had.
+func idOf(path string) (fileID, bool) {
+	abs, err := filepath.Abs(path)
+	return fileID{abs}, err == nil
+}

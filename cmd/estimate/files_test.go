@@ -304,6 +304,173 @@ func TestOutputsAllOrNothing(t *testing.T) {
 	}
 }
 
+// command runs the command as a process of its own (see TestMain).
+func command(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "PATCHTIME_RUN_MAIN=1")
+	return cmd
+}
+
+// TestOutputToDescriptor: -o /dev/stdout writes to whatever standard
+// output is: a pipe is written to; a file the shell opened for appending
+// (>>) keeps what it had and gets the output after it, in the same file.
+func TestOutputToDescriptor(t *testing.T) {
+	want := expected(t)
+	cmd := command(append(fileArgs, "-o", "/dev/stdout")...)
+	out, err := cmd.Output() // standard output is a pipe
+	if err != nil || string(out) != want {
+		t.Errorf("-o /dev/stdout to a pipe: %v, %d bytes, want %d", err, len(out), len(want))
+	}
+	dir := t.TempDir()
+	log := filepath.Join(dir, "log")
+	os.WriteFile(log, []byte("prev\n"), 0o644)
+	before, _ := os.Stat(log)
+	f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd = command(append(fileArgs, "-o", "/dev/stdout")...)
+	cmd.Stdout = f
+	err = cmd.Run()
+	f.Close()
+	after, _ := os.Stat(log)
+	if got := readFile(t, log); err != nil || got != "prev\n"+want || !os.SameFile(before, after) {
+		t.Errorf("-o /dev/stdout >> log: %v; log holds %d bytes (want %d), same file %v", err, len(got), len("prev\n"+want), os.SameFile(before, after))
+	}
+	// A stream is written in place, so nothing is staged: no temporary
+	// folder is needed.
+	cmd = command(append(fileArgs, "-o", "/dev/null")...)
+	cmd.Env = append(cmd.Env, "TMPDIR=/nonexistent")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("-o /dev/null with no TMPDIR: %v %s", err, out)
+	}
+}
+
+// TestOutputLinkResolution: a link whose text goes through another link
+// and then "..", and a parent folder that is a link, lead where the file
+// system leads, not where the text reads.
+func TestOutputLinkResolution(t *testing.T) {
+	want := expected(t)
+	dir := t.TempDir()
+	for _, d := range []string{"a", "other/deep"} {
+		os.MkdirAll(filepath.Join(dir, d), 0o755)
+	}
+	os.Symlink("../other/deep", filepath.Join(dir, "a", "sl"))
+	os.Symlink("sl/../out", filepath.Join(dir, "a", "link"))
+	os.WriteFile(filepath.Join(dir, "other", "out"), []byte("old"), 0o644)
+	writeTo(t, filepath.Join(dir, "a", "link"))
+	if got := readFile(t, filepath.Join(dir, "other", "out")); got != want {
+		t.Errorf("other/out holds %q, want the output", got)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "a", "out")); err == nil {
+		t.Errorf("a/out was written: the link was read as text")
+	}
+	// Two names of one file to be, through a linked folder.
+	os.Symlink("a", filepath.Join(dir, "dl"))
+	code, _, errOut := runCLI("--patch", "KB899588", "--hosts", "5", "-o", filepath.Join(dir, "dl", "p.svg"), "--plot", filepath.Join(dir, "a", "p.svg"))
+	if code != 2 || !strings.Contains(errOut, "name the same file") {
+		t.Errorf("-o and --plot through a linked folder: exit %d, %q", code, errOut)
+	}
+}
+
+// TestOutputPermissions: a file the user may not write is refused, as
+// the shell would, and left alone; a writable file in a folder the user
+// may not write is refused with the folder named, since it cannot be
+// replaced all at once. Run as root, the command is started as nobody.
+func TestOutputPermissions(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the command as another user")
+	}
+	dir, err := os.MkdirTemp("", "perm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o777)
+	mine := filepath.Join(dir, "mine.txt")
+	os.WriteFile(mine, []byte("read-only\n"), 0o444)
+	os.Chown(mine, 65534, 65534)
+	theirs := filepath.Join(dir, "theirs.txt")
+	os.WriteFile(theirs, []byte("root's\n"), 0o644)
+	ro := filepath.Join(dir, "ro")
+	os.Mkdir(ro, 0o755)
+	w := filepath.Join(ro, "w.txt")
+	os.WriteFile(w, []byte("writable\n"), 0o666)
+	os.Chmod(w, 0o666) // past the umask
+	// The test binary lives in a folder only root may enter: run a copy.
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "estimate.test")
+	if err := os.WriteFile(exe, self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want, content string }{
+		{mine, "-o " + mine + ": permission denied", "read-only\n"},
+		{theirs, "-o " + theirs + ": permission denied", "root's\n"},
+		{w, "cannot create a temporary file in " + ro, "writable\n"},
+	} {
+		cmd := exec.Command(exe, append(fileArgs, "-o", tc.path)...)
+		cmd.Env = append(os.Environ(), "PATCHTIME_RUN_MAIN=1")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Skip("cannot run the test binary as nobody:", err)
+		}
+		if err == nil || ee.ExitCode() != 1 {
+			t.Errorf("-o %s as nobody: %v, %s; want exit 1", tc.path, err, out)
+		}
+		if !strings.Contains(string(out), tc.want) {
+			t.Errorf("-o %s as nobody: %q, want %q", tc.path, out, tc.want)
+		}
+		if got := readFile(t, tc.path); got != tc.content {
+			t.Errorf("%s was changed to %q", tc.path, got)
+		}
+	}
+	if extra := leftovers(t, dir, "mine.txt", "theirs.txt", "ro", "estimate.test"); extra != nil {
+		t.Errorf("left behind: %v", extra)
+	}
+}
+
+// TestInPlaceUndo: when copying into a hard-linked file fails halfway,
+// its old bytes are put back, under both names, and a plot already
+// renamed into place is put back too.
+func TestInPlaceUndo(t *testing.T) {
+	dir := t.TempDir()
+	a, b, png := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv"), filepath.Join(dir, "kb.png")
+	old := strings.Repeat("old row\n", 1000)
+	os.WriteFile(a, []byte(old), 0o644)
+	if err := os.Link(a, b); err != nil {
+		t.Skip(err)
+	}
+	os.WriteFile(png, []byte("old picture"), 0o644)
+	defer func() { copyInto = func(dst io.Writer, src io.Reader) (int64, error) { return io.Copy(dst, src) } }()
+	failed := false
+	copyInto = func(dst io.Writer, src io.Reader) (int64, error) {
+		if failed { // putting the old bytes back works
+			return io.Copy(dst, src)
+		}
+		failed = true
+		n, _ := io.CopyN(dst, src, 100)
+		return n, syscall.ENOSPC
+	}
+	code, _, errOut := runCLI(append(fileArgs, "-o", a, "--plot", png)...)
+	if code != 1 || !strings.Contains(errOut, "-o "+a+": no space left on device") {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+	if readFile(t, a) != old || readFile(t, b) != old {
+		t.Errorf("the hard-linked file was not put back")
+	}
+	if readFile(t, png) != "old picture" {
+		t.Errorf("the plot was not put back")
+	}
+	if extra := leftovers(t, dir, "a.csv", "b.csv", "kb.png"); extra != nil {
+		t.Errorf("left behind: %v", extra)
+	}
+}
+
 // TestMain lets the tests run the command as a process of its own (the
 // test binary, with PATCHTIME_RUN_MAIN=1), so that a signal can be sent
 // to it.
@@ -364,7 +531,7 @@ func TestSignalLeavesNoTempFile(t *testing.T) {
 
 // FuzzOutput writes fuzzed bytes through an output to each kind of
 // destination (new, existing private, through a symbolic link, through a
-// dangling link, hard-linked) and checks the destination holds exactly
+// dangling link, hard-linked, a device) and checks the destination holds exactly
 // them, stays the kind it was with its mode, and nothing else is left in
 // the folder.
 func FuzzOutput(f *testing.F) {
@@ -373,10 +540,28 @@ func FuzzOutput(f *testing.F) {
 	f.Add([]byte("\x00\xff\n"), uint8(2))
 	f.Add(bytes.Repeat([]byte("x"), 70000), uint8(3))
 	f.Add([]byte("two names"), uint8(4))
+	f.Add([]byte("to a device"), uint8(5))
 	f.Fuzz(func(t *testing.T, data []byte, kind uint8) {
 		dir := t.TempDir()
 		path, target := filepath.Join(dir, "out"), filepath.Join(dir, "out")
 		keep := []string{"out"}
+		if kind%6 == 5 {
+			// A device: written to, never replaced.
+			o, err := openOutput("-o", "/dev/null")
+			if err != nil {
+				t.Skip(err)
+			}
+			if err := o.Hold(data); err != nil {
+				t.Fatal(err)
+			}
+			if err := commitAll(o); err != nil {
+				t.Fatal(err)
+			}
+			if fi, err := os.Lstat("/dev/null"); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
+				t.Fatal("/dev/null was replaced")
+			}
+			return
+		}
 		switch kind % 5 {
 		case 1:
 			os.WriteFile(path, []byte("old"), 0o600)
@@ -402,7 +587,7 @@ func FuzzOutput(f *testing.F) {
 		if _, err := o.Write(data); err != nil {
 			t.Fatal(err)
 		}
-		if err := commit(o); err != nil {
+		if err := commitAll(o); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := os.ReadFile(target); !bytes.Equal(got, data) {

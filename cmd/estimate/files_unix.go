@@ -28,3 +28,29 @@ func keepOwner(f *os.File, old fs.FileInfo) {
 		f.Chown(-1, int(st.Gid))
 	}
 }
+
+// writable reports, as access(2) does for the real user, why the file at
+// path may not be written; nil if it may.
+func writable(path string) error {
+	if err := syscall.Access(path, 2 /* W_OK */); err != nil {
+		return err
+	}
+	return nil
+}
+
+// fileID tells files apart: device and inode.
+type fileID struct{ dev, ino uint64 }
+
+// idOf returns the identity of the file at path, following links; false
+// if it cannot be had.
+func idOf(path string) (fileID, bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileID{}, false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fileID{}, false
+	}
+	return fileID{uint64(st.Dev), uint64(st.Ino)}, true
+}

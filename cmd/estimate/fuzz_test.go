@@ -88,6 +88,9 @@ func FuzzRun(f *testing.F) {
 			if code == 2 && out.n != 0 || strings.Count(errOut.String(), "\n") != 1 || !strings.HasPrefix(errOut.String(), "estimate: ") {
 				t.Fatalf("%q: exit %d, %d bytes out, stderr %q", args, code, out.n, errOut.String())
 			}
+			if i := strings.IndexFunc(strings.TrimSuffix(errOut.String(), "\n"), unsafeRune); i >= 0 || errOut.Len() > 2*maxMessage+100 {
+				t.Fatalf("%q: stderr of %d bytes with a raw control character or too long: %.200q", args, errOut.Len(), errOut.String())
+			}
 		default:
 			t.Fatalf("%q: exit %d", args, code)
 		}

@@ -30,7 +30,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 
 	"github.com/patchtime/patchtime/bulletin"
@@ -202,7 +201,7 @@ func usagef(format string, a ...any) error { return fmt.Errorf(format, a...) }
 func inputError(flag string, err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return ioError{fmt.Errorf("--%s: %w", flag, err)}
+		return ioError{fmt.Errorf("--%s: %s %s: %w", flag, pe.Op, clip.Path(pe.Path), pe.Err)}
 	}
 	return fmt.Errorf("--%s: %w", flag, err)
 }
@@ -252,7 +251,11 @@ func onSignal(stderr io.Writer) (stop func()) {
 		case sig := <-ch:
 			committing.Lock()
 			removeTemps()
-			fmt.Fprintf(stderr, "estimate: stopped by %v; no output file was changed\n", sig)
+			if started.Load() {
+				fmt.Fprintf(stderr, "estimate: stopped by %v while writing its output, which may be incomplete\n", sig)
+			} else {
+				fmt.Fprintf(stderr, "estimate: stopped by %v; no output file was changed\n", sig)
+			}
 			n, _ := sig.(syscall.Signal)
 			os.Exit(128 + int(n))
 		case <-done:
@@ -280,7 +283,10 @@ func runErr(args []string, stdout io.Writer) error {
 		} else {
 			fmt.Fprintf(&text, "estimate (patchtime) %s\n", version)
 		}
-		return writeText(stdout, nil, text.Bytes())
+		if _, err := stdout.Write(text.Bytes()); err != nil {
+			return ioError{fmt.Errorf("writing output: %w", err)}
+		}
+		return nil
 	}
 	if err := o.check(); err != nil {
 		return err
@@ -325,7 +331,7 @@ func runErr(args []string, stdout io.Writer) error {
 			return err
 		}
 		defer plot.Abort()
-		if _, err := plot.Write(picture); err != nil {
+		if err := plot.Hold(picture); err != nil {
 			return err
 		}
 	}
@@ -360,42 +366,28 @@ func runErr(args []string, stdout io.Writer) error {
 }
 
 // finish writes text to -o FILE or stdout and puts the plot in place:
-// nothing is put in place unless everything was made.
+// nothing is put in place unless everything was made, and standard output
+// (or a stream, see output) is written last.
 func (o *options) finish(stdout io.Writer, plot *output, text []byte) error {
 	if o.output == "" {
-		return writeText(stdout, plot, text)
+		if err := commitAll(plot); err != nil {
+			return err
+		}
+		started.Store(true)
+		if _, err := stdout.Write(text); err != nil {
+			return ioError{fmt.Errorf("writing output: %w", err)}
+		}
+		return nil
 	}
 	f, err := openOutput("-o", o.output)
 	if err != nil {
 		return err
 	}
 	defer f.Abort()
-	if _, err := f.Write(text); err != nil {
+	if err := f.Hold(text); err != nil {
 		return err
 	}
-	return commit(f, plot)
-}
-
-// writeText puts the plot in place, then writes text to stdout.
-func writeText(stdout io.Writer, plot *output, text []byte) error {
-	if err := commit(plot); err != nil {
-		return err
-	}
-	if _, err := stdout.Write(text); err != nil {
-		return ioError{fmt.Errorf("writing output: %w", err)}
-	}
-	return nil
-}
-
-// committing is held while outputs are put in place, so that a signal
-// waits for a commit under way (see onSignal).
-var committing sync.Mutex
-
-// commit puts the outputs in place, all or none (a nil one is skipped).
-func commit(outs ...*output) error {
-	committing.Lock()
-	defer committing.Unlock()
-	return commitAll(outs...)
+	return commitAll(f, plot)
 }
 
 // rowWriter is what the CSV and JSON writers of package estimate share.
@@ -404,10 +396,11 @@ type rowWriter interface {
 	Close() error
 }
 
-// writeRows streams the rows as CSV or JSON to -o FILE or stdout. For
-// stdout, every estimate is made once before anything is written, so an
-// error leaves no partial output, and the plot is put in place first; a
-// file is written aside and put in place with the plot.
+// writeRows streams the rows as CSV or JSON to -o FILE or stdout. To
+// standard output or a stream (see output), every estimate is made once
+// before anything is written, so an error leaves no partial output, and
+// the plot is put in place first; a file is written aside and put in
+// place with the plot.
 func (o *options) writeRows(stdout io.Writer, q *query, plot *output) error {
 	if n := q.rows(*o); n > maxRows {
 		return usagef("%d rows asked; at most %d rows are made", n, maxRows)
@@ -421,14 +414,16 @@ func (o *options) writeRows(stdout io.Writer, q *query, plot *output) error {
 		}
 		defer file.Abort()
 		dest = file
-	} else {
+	}
+	if file == nil || file.Stream() {
 		if _, err := q.each(*o, func(result) error { return nil }); err != nil {
 			return err
 		}
-		if err := commit(plot); err != nil {
+		if err := commitAll(plot); err != nil {
 			return err
 		}
 		plot = nil
+		started.Store(true)
 	}
 	var w rowWriter
 	if o.format == "json" {
@@ -453,7 +448,10 @@ func (o *options) writeRows(stdout io.Writer, q *query, plot *output) error {
 	if err := w.Close(); err != nil {
 		return writeError(err)
 	}
-	return commit(file, plot)
+	if file != nil && file.Stream() {
+		return file.Close()
+	}
+	return commitAll(file, plot)
 }
 
 // writeError is a failure to write the output: an I/O error; one from an
@@ -477,11 +475,13 @@ func (o *options) loadCatalog() (*estimate.Catalog, error) {
 		}
 	}
 	var obs []estimate.Observation
-	for i, path := range o.bulletins {
-		for _, earlier := range o.bulletins[:i] {
-			if sameFile(path, earlier) {
-				return nil, usagef("--bulletin %s is given twice (as %s before); give each page once", path, earlier)
+	seen := map[fileID]string{}
+	for _, path := range o.bulletins {
+		if id, ok := idOf(path); ok {
+			if earlier, twice := seen[id]; twice {
+				return nil, usagef("--bulletin %s is given twice (as %s before); give each page once", clip.Path(path), clip.Path(earlier))
 			}
+			seen[id] = path
 		}
 		b, err := readBulletin(path)
 		if err != nil {
@@ -514,11 +514,11 @@ func readBulletin(path string) (*bulletin.Bulletin, error) {
 	var pe *bulletin.ParseError
 	switch {
 	case errors.As(err, &pe):
-		return nil, usagef("--bulletin: %s:%d: %v", path, pe.Line, pe.Err)
+		return nil, usagef("--bulletin: %s:%d: %v", clip.Path(path), pe.Line, pe.Err)
 	case err != nil:
-		return nil, inputError("bulletin", fmt.Errorf("%s: %w", path, err))
+		return nil, inputError("bulletin", fmt.Errorf("%s: %w", clip.Path(path), err))
 	case !b.HasTimings():
-		return nil, usagef("--bulletin: %s: %s has no 予想適用時間 table, so nothing to estimate from", path, b.ID)
+		return nil, usagef("--bulletin: %s: %s has no 予想適用時間 table, so nothing to estimate from", clip.Path(path), clip.Escape(b.ID))
 	}
 	return b, nil
 }
@@ -535,7 +535,7 @@ func calibrate(cat *estimate.Catalog, path string) (*estimate.Calibration, error
 	case errors.As(err, &ce):
 		return nil, usagef("--observations: %w", err)
 	case err != nil:
-		return nil, usagef("--observations: %s: %w", path, err)
+		return nil, usagef("--observations: %s: %w", clip.Path(path), err)
 	}
 	return cal, nil
 }
@@ -578,7 +578,7 @@ func (o *options) check() error {
 	for _, out := range []struct{ flag, path string }{{"-o", o.output}, {"--plot", o.plot}} {
 		for _, in := range files[2:] {
 			if out.path != "" && in.value != "" && sameFile(out.path, in.value) {
-				return usagef("%s %s is the file --%s reads; write the output to another file", out.flag, clip.Quote(out.path), in.name)
+				return usagef("%s %s is the file --%s reads; write the output to another file", out.flag, clip.Path(out.path), in.name)
 			}
 		}
 	}
@@ -587,7 +587,7 @@ func (o *options) check() error {
 			return usagef("--plot %s: want a file name ending in .png or .svg", clip.Quote(o.plot))
 		}
 		if o.output != "" && sameFile(o.output, o.plot) {
-			return usagef("--plot and -o name the same file %s", clip.Quote(o.plot))
+			return usagef("--plot and -o name the same file %s", clip.Path(o.plot))
 		}
 	}
 	var err error
@@ -635,9 +635,14 @@ func (o *options) check() error {
 	return o.checkCombination()
 }
 
-// maxGroups bounds the platforms of a mixed fleet; a real fleet has a
-// handful.
-const maxGroups = 1000
+// maxGroups bounds the platforms of a mixed fleet, maxPatches the patches
+// of a bundle, and maxJobs their product, the parts of one rollout; real
+// ones have a handful of each.
+const (
+	maxGroups  = 1000
+	maxPatches = 1000
+	maxJobs    = 10000
+)
 
 // checkCounts reads --hosts and --consoles and checks the rows they ask
 // for against maxRows from the counts alone, before any list is made.
@@ -676,13 +681,24 @@ func (o *options) checkCounts() error {
 	if len(o.fleet) > 0 && o.flags.Changed("platform") {
 		return usagef("--platform and a mixed fleet both pick platforms; drop --platform")
 	}
+	if len(o.patches) > maxPatches {
+		return usagef("--patch: %d patches; a bundle takes at most %d", len(o.patches), maxPatches)
+	}
 	// Every patch has at least one curve: the fewest rows the flags can make.
 	per := max(o.hosts.Len(), 1)
 	if len(o.fleet) > 0 {
-		per = addCapped(mulCapped(len(o.fleet), max(len(o.patches), 1)), 1)
+		jobs := mulCapped(len(o.fleet), max(len(o.patches), 1))
+		if jobs > maxJobs {
+			return usagef("--patch and --hosts: %d patches on %d platforms make %d parts; at most %d", len(o.patches), len(o.fleet), jobs, maxJobs)
+		}
+		per = jobs + 1
 	}
-	if n := mulCapped(per, o.consoles.Len()); n > maxRows {
+	n := mulCapped(per, o.consoles.Len())
+	if n > maxRows {
 		return usagef("--hosts and --consoles ask for %d rows or more; at most %d rows are made", n, maxRows)
+	}
+	if n > maxTableRows && o.format == "table" && !o.list {
+		return usagef("--hosts and --consoles ask for %d rows or more, too many for a table (at most %d); use --format csv", n, maxTableRows)
 	}
 	return nil
 }

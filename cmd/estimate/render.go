@@ -183,9 +183,9 @@ func writeCalibration(out *bytes.Buffer, cal *estimate.Calibration, path, lang s
 		return fmt.Sprintf("%s = %.4g (±%.2g)", name, v, se)
 	}
 	if ja {
-		fmt.Fprintf(out, "%s の%d件の実測で補正 (±は標準誤差): 1台あたり時間 ×%.3f (±%.3f)、準備時間 %+.2f分 (±%.2f)", path, cal.N, cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
+		fmt.Fprintf(out, "%s の%d件の実測で補正 (±は標準誤差): 1台あたり時間 ×%.3f (±%.3f)、準備時間 %+.2f分 (±%.2f)", clip.Path(path), cal.N, cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
 	} else {
-		fmt.Fprintf(out, "calibrated to %d observed rollouts in %s (± standard error): per-host time ×%.3f (±%.3f), setup %+.2f min (±%.2f)", cal.N, path, cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
+		fmt.Fprintf(out, "calibrated to %d observed rollouts in %s (± standard error): per-host time ×%.3f (±%.3f), setup %+.2f min (±%.2f)", cal.N, clip.Path(path), cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
 	}
 	switch {
 	case cal.Scaling:

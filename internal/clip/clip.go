@@ -79,3 +79,17 @@ func Escape(s string) string {
 // zero-width), private-use (Co), surrogate, unassigned and line or
 // paragraph separator code points are not graphic.
 func unsafe(r rune) bool { return !unicode.IsGraphic(r) }
+
+// MaxPathRunes is how much of a file name Path keeps.
+const MaxPathRunes = 120
+
+// Path returns a file name to show in a message: escaped as Escape does,
+// and, past MaxPathRunes characters, cut in the middle, keeping its start
+// and its last 80 characters (the file's own name) around a "…".
+func Path(p string) string {
+	r := []rune(p)
+	if len(r) > MaxPathRunes {
+		p = string(r[:MaxPathRunes-80-1]) + "…" + string(r[len(r)-80:])
+	}
+	return Escape(p)
+}

@@ -52,3 +52,17 @@ func TestCut(t *testing.T) {
 		t.Errorf("Cut(日本語, 3) = %q, %v", s, all)
 	}
 }
+
+func TestPath(t *testing.T) {
+	if got := Path("out\x1b.csv"); got != `out\x1b.csv` {
+		t.Errorf("Path escapes: %q", got)
+	}
+	long := "/" + strings.Repeat("d", 200) + "/" + strings.Repeat("f", 79) + "."
+	got := Path(long)
+	if n := len([]rune(got)); n != MaxPathRunes || !strings.HasSuffix(got, "…"+strings.Repeat("f", 79)+".") || !strings.HasPrefix(got, "/ddd") || !strings.Contains(got, "…") {
+		t.Errorf("Path of %d characters: %q (%d)", len(long), got, n)
+	}
+	if got := Path("short/path.csv"); got != "short/path.csv" {
+		t.Errorf("a short path is changed: %q", got)
+	}
+}
