@@ -77,6 +77,7 @@ func TestBadInputBattery(t *testing.T) {
 		{name: "level reads as 0%", args: []string{"--patch", "KB899588", "--hosts", "5", "--level", "1e-9"}, wants: []string{"reads as 0%"}},
 		{name: "fleet of many platforms", args: []string{"--patch", "KB899588", "--hosts", strings.Repeat("XP=1,", 1000) + "XP=1"}, wants: []string{"more than 1000 platforms"}},
 		{name: "fleet round the row cap", args: []string{"--patch", "KB899588", "--hosts", strings.TrimSuffix(strings.Repeat("XP=1,", 110), ","), "--consoles", "1:100000", "--format", "csv"}, wants: []string{"11100000 rows", "at most 10000000 rows"}},
+		{name: "version to a file", args: []string{"--version"}, wants: []string{"--help and --version print to standard output"}},
 		{name: "bundle of too many patches", args: append([]string{"--hosts", "5"}, repeat(1001, "--patch", "KB899588")...), wants: []string{"1001 patches", "at most 1000"}},
 		{name: "bundle on a fleet of too many parts", args: append([]string{"--hosts", strings.TrimSuffix(strings.Repeat("XP=1,", 600), ","), "--format", "csv"}, repeat(20, "--patch", "KB899588")...), wants: []string{"20 patches on 600 platforms make 12000 parts", "at most 10000"}},
 		{name: "table too long, from the counts", args: []string{"--patch", "KB899588", "--hosts", "1:5000", "--consoles", "1,2,3"}, wants: []string{"15000 rows or more, too many for a table", "--format csv"}},

@@ -12,9 +12,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/patchtime/patchtime/chart"
 	"github.com/patchtime/patchtime/internal/clip"
@@ -24,27 +26,30 @@ import (
 // tools make theirs. What happens depends on what is at the path, with
 // symbolic links followed as open(2) follows them:
 //
-//   - Nothing, or a regular file: the output is written to a temporary
-//     file in the same folder and renamed over the path once everything
-//     is made, so readers see the old file or the new one, never a part.
-//     An existing file keeps its mode bits and, where the process may
-//     keep them, its owner and group; a new file gets 0666 less the umask.
-//     A file the user may not write is refused, as the shell's `>` would.
-//   - A regular file with several hard links: staged the same way, then
-//     copied into the existing file, so that every name sees the new
-//     output; the old bytes are kept aside until the run succeeds, and put
-//     back if it does not.
-//   - A device, FIFO, socket or pipe, or a name for one of the process's
+//   - Nothing, or a regular file the user owns (or root) with one name, in
+//     a folder the user may write: the output is written to a temporary
+//     file in that folder and renamed over the path once everything is
+//     made, so readers see the old file or the new one, never a part. An
+//     existing file keeps its mode bits and owner; a new file gets 0666
+//     less the umask.
+//   - Another regular file the user may write (one with several hard
+//     links, another user's, or one in a folder the user may not write):
+//     staged in a temporary file of the system's, then written into, as
+//     the shell's `>` would, so that its names, owner and folder stay; its
+//     old bytes are kept aside until the run succeeds and put back if it
+//     does not. A file the user may not write is refused, as `>` refuses
+//     it.
+//   - A device, FIFO or pipe, or a name of one of the process's own
 //     descriptors (/dev/stdout, /dev/fd/N, /proc/self/fd/N): never
 //     replaced, but written as standard output is (a stream), after every
-//     estimate is made and the other outputs are in place; a regular file
-//     behind a descriptor name is appended to, as `>>` left it.
+//     estimate is made and the files are in place; a descriptor is
+//     written through a duplicate of it, so that a file the shell opened
+//     with `>>` is appended to and a socket works.
 //
-// The outputs of a run are committed together (commitAll): renames first,
-// each undoable from a copy of the old file, then the copies into
-// hard-linked files, then what is held for streams; an error anywhere
-// puts back what was already replaced. A stream cannot be taken back once
-// written, so it goes last.
+// The files of a run are committed together (commitAll), all or none:
+// renames first, each undoable from a copy of the old file, then the
+// writes into files; an error puts back what was already replaced. Streams
+// follow, and like standard output cannot be taken back.
 type output struct {
 	flag, path string      // the flag that named the file, and its name as given
 	target     string      // path with symbolic links followed
@@ -59,7 +64,7 @@ type kind int
 
 const (
 	replace kind = iota // renamed into place
-	inPlace             // copied into the existing file at commit
+	inPlace             // written into the existing file at commit
 	stream              // written to as it is made, like standard output
 )
 
@@ -69,49 +74,72 @@ const (
 // never a temporary file.
 func openOutput(flag, path string) (*output, error) {
 	o := &output{flag: flag, path: path, target: path}
-	fi, err := os.Stat(path) // follows every link, the kernel's own included
+	target, err := resolve(path)
+	var de *descriptorError
+	if errors.As(err, &de) {
+		return o.openDescriptor(de)
+	}
+	fi, serr := os.Stat(path) // follows every link
 	switch {
-	case err == nil && fi.IsDir():
+	case serr == nil && fi.IsDir():
 		return nil, usagef("%s %s: is a directory; give a file name", flag, clip.Path(path))
-	case err == nil && !fi.Mode().IsRegular():
-		return o.openStream(os.O_WRONLY)
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
+	case serr == nil && !fi.Mode().IsRegular():
+		return o.openStream()
+	case serr != nil && !errors.Is(serr, fs.ErrNotExist):
+		return nil, o.fail(serr)
+	case err != nil:
 		return nil, o.fail(err)
 	}
-	o.target, err = resolve(path)
-	if errors.Is(err, errDescriptor) {
-		// A regular file behind /dev/stdout or /proc/self/fd/N: the shell
-		// opened it; append, as replacing it would lose what `>>` kept.
-		return o.openStream(os.O_WRONLY | os.O_APPEND)
-	}
-	if err != nil {
-		return nil, o.fail(err)
-	}
-	o.old = fi
-	perm := fs.FileMode(0o666) // less the umask
+	o.target, o.old = target, fi
+	dir := filepath.Dir(target)
 	if fi != nil {
-		if err := writable(o.target); err != nil {
+		if err := writable(target); err != nil {
 			return nil, o.fail(err)
 		}
-		perm = 0o600 // given the old file's mode at commit
-		if links(fi) > 1 {
+		if links(fi) > 1 || !mayReplace(fi) || writable(dir) != nil {
 			o.kind = inPlace
+			if o.f, err = createTemp(os.TempDir(), "estimate-", ".tmp", 0o600); err != nil {
+				return nil, o.fail(fmt.Errorf("cannot create a temporary file in %s: %w", clip.Path(os.TempDir()), cause(err)))
+			}
+			return o, nil
 		}
 	}
-	dir := filepath.Dir(o.target)
-	if o.f, err = createTemp(dir, "."+filepath.Base(o.target)+".", ".tmp", perm); err != nil {
+	perm := fs.FileMode(0o666) // a new file: less the umask
+	if fi != nil {
+		perm = 0o600 // given the old file's mode at commit
+	}
+	if o.f, err = createTemp(dir, "."+filepath.Base(target)+".", ".tmp", perm); err != nil {
 		o.done = true
-		return nil, ioError{fmt.Errorf("%s %s: cannot create a temporary file in %s to put the output in place all at once: %w",
-			flag, clip.Path(path), clip.Path(dir), cause(err))}
+		return nil, ioError{fmt.Errorf("%s %s: cannot create a file in %s: %w", flag, clip.Path(path), clip.Path(dir), cause(err))}
 	}
 	return o, nil
 }
 
-// openStream opens a device, FIFO, socket or descriptor for writing, as
-// the shell does (a FIFO waits here for its reader).
-func (o *output) openStream(flag int) (*output, error) {
+// openStream opens a device, FIFO or pipe for writing, as the shell does
+// (a FIFO waits here for its reader).
+func (o *output) openStream() (*output, error) {
 	o.kind = stream
-	f, err := os.OpenFile(o.path, flag, 0)
+	f, err := os.OpenFile(o.path, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, o.fail(err)
+	}
+	o.f = f
+	return o, nil
+}
+
+// openDescriptor writes to one of the process's descriptors through a
+// duplicate of it, or to another process's by its name, appending.
+func (o *output) openDescriptor(de *descriptorError) (*output, error) {
+	o.kind = stream
+	if de.fd < 0 {
+		f, err := os.OpenFile(o.path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return nil, o.fail(err)
+		}
+		o.f = f
+		return o, nil
+	}
+	f, err := dupFile(de.fd)
 	if err != nil {
 		return nil, o.fail(err)
 	}
@@ -188,12 +216,12 @@ var (
 	started    atomic.Bool
 )
 
-// commitAll puts every output in place, or none (see output). A nil
-// output is skipped. The files are put in place under the lock a signal
-// waits for; what is held for streams is written after it is released, so
-// that a reader that stops reading cannot keep a signal from ending the
-// run.
-func commitAll(outs ...*output) (err error) {
+// commitAll puts every file in place, or none, then writes what is held
+// for streams (see output); a nil output is skipped. The files are put in
+// place under the lock a signal waits for; streams are written after it
+// is released, so that a reader that stops reading cannot keep a signal
+// from ending the run.
+func commitAll(outs ...*output) error {
 	var files, streams []*output
 	for _, o := range outs {
 		switch {
@@ -204,7 +232,7 @@ func commitAll(outs ...*output) (err error) {
 			files = append(files, o)
 		}
 	}
-	// Renames first, then copies into hard-linked files.
+	// Renames first, then writes into files.
 	slices.SortStableFunc(files, func(a, b *output) int { return int(a.kind) - int(b.kind) })
 	defer func() {
 		for _, o := range outs {
@@ -213,30 +241,21 @@ func commitAll(outs ...*output) (err error) {
 			}
 		}
 	}()
-	undo, err := putInPlace(files, len(files)+len(streams) > 1)
+	undo, err := putInPlace(files, len(files) > 1)
 	if err != nil {
 		return err
 	}
-	for _, o := range streams {
-		started.Store(true)
-		if _, werr := o.f.Write(o.held); werr != nil {
-			err = o.fail(werr)
-		} else {
-			err = o.Close()
-		}
-		if err != nil {
-			committing.Lock()
-			defer committing.Unlock()
-			for i := len(undo) - 1; i >= 0; i-- {
-				if uerr := undo[i].undo(); uerr != nil {
-					err = fmt.Errorf("%w; and %v", err, uerr)
-				}
-			}
-			return err
-		}
-	}
 	for _, u := range undo {
 		u.release()
+	}
+	for _, o := range streams {
+		started.Store(true)
+		if _, err := o.f.Write(o.held); err != nil {
+			return o.fail(err)
+		}
+		if err := o.Close(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -306,7 +325,7 @@ func (o *output) rename(keep bool) (undoer, error) {
 	u := &renamed{target: o.target}
 	if keep && o.old != nil {
 		var err error
-		if u.backup, err = keepCopy(o.target, o.old); err != nil {
+		if u.backup, err = keepCopy(o.target, o.old, filepath.Dir(o.target)); err != nil {
 			return nil, o.fail(fmt.Errorf("cannot keep a copy of the old file to put back if another output fails: %w", cause(err)))
 		}
 	}
@@ -323,7 +342,7 @@ func (o *output) rename(keep bool) (undoer, error) {
 // copyIn copies a staged file into the existing, hard-linked file, after
 // keeping the old bytes aside; if the copy fails they are put back.
 func (o *output) copyIn() (undoer, error) {
-	backup, err := keepCopy(o.target, nil)
+	backup, err := keepCopy(o.target, nil, os.TempDir())
 	if err != nil {
 		return nil, o.fail(fmt.Errorf("cannot keep a copy of the old file to put back on failure: %w", cause(err)))
 	}
@@ -413,12 +432,12 @@ func (c *copied) undo() error {
 
 func (c *copied) release() { removeTemp(c.backup) }
 
-// keepCopy keeps the file at target aside, in a temporary file of its
-// folder, and returns that file's name: a hard link where the file system
-// allows (old != nil, and cheap), else a copy of the bytes with the same
-// mode and owner.
-func keepCopy(target string, old fs.FileInfo) (string, error) {
-	dir, base := filepath.Dir(target), "."+filepath.Base(target)+"."
+// keepCopy keeps the file at target aside, in a temporary file of dir,
+// and returns that file's name: a hard link where the file system allows
+// (old != nil, dir the target's, and cheap), else a copy of the bytes with
+// the same mode and owner.
+func keepCopy(target string, old fs.FileInfo, dir string) (string, error) {
+	base := "." + filepath.Base(target) + "."
 	if old != nil {
 		for range 10 {
 			name := tempName(dir, base, ".old")
@@ -473,33 +492,66 @@ func link(target, name string) error {
 	return err
 }
 
-// errDescriptor says a path names one of the process's descriptors.
-var errDescriptor = errors.New("a descriptor of the process")
+// descriptorError says a path names an open descriptor: fd of this
+// process, or -1 for another process's.
+type descriptorError struct{ fd int }
 
-// descriptorPath matches the names of a process's open descriptors.
-var descriptorPath = regexp.MustCompile(`^/(dev/(stdin|stdout|stderr|fd/[0-9]+)|proc/[^/]+/fd/[0-9]+)$`)
+func (e *descriptorError) Error() string { return "a descriptor" }
+
+// descriptorPath matches the names of a process's open descriptors; its
+// groups are the process (or "", "self", "thread-self"), the name under
+// /dev, and the number.
+var descriptorPath = regexp.MustCompile(`^/(?:dev/(stdin|stdout|stderr|fd/([0-9]+))|proc/([^/]+)(?:/task/[^/]+)?/fd/([0-9]+))$`)
+
+// descriptor reports whether the absolute path p names a descriptor.
+func descriptor(p string) *descriptorError {
+	m := descriptorPath.FindStringSubmatch(p)
+	switch {
+	case m == nil:
+		return nil
+	case m[1] == "stdin":
+		return &descriptorError{0}
+	case m[1] == "stdout":
+		return &descriptorError{1}
+	case m[1] == "stderr":
+		return &descriptorError{2}
+	case m[2] != "":
+		n, _ := strconv.Atoi(m[2])
+		return &descriptorError{n}
+	case m[3] == "self" || m[3] == "thread-self" || m[3] == strconv.Itoa(os.Getpid()):
+		n, _ := strconv.Atoi(m[4])
+		return &descriptorError{n}
+	}
+	return &descriptorError{-1}
+}
 
 // resolve follows the symbolic links of path as open(2) would and returns
 // the file they lead to, which need not exist: the folder part is resolved
 // by the file system at every step (so "link/../x" goes where the link
 // leads, not where the text reads), never by cleaning the text. A path
-// that is, or leads to, a descriptor's name gives errDescriptor.
+// that is, or leads to, a descriptor's name (see descriptor) gives a
+// *descriptorError.
 func resolve(path string) (string, error) {
 	for range 40 { // Linux's limit of links in one lookup
-		if descriptorPath.MatchString(filepath.Clean(path)) {
-			return "", errDescriptor
+		if filepath.IsAbs(path) {
+			if de := descriptor(filepath.Clean(path)); de != nil {
+				return "", de
+			}
 		}
 		dir, base := ".", path
 		if i := strings.LastIndexByte(path, os.PathSeparator); i >= 0 {
 			dir, base = path[:i+1], path[i+1:]
 		}
 		real, err := filepath.EvalSymlinks(dir)
+		if err == nil {
+			real, err = filepath.Abs(real)
+		}
 		if err != nil {
 			return "", err
 		}
 		path = filepath.Join(real, base) // real has no links: cleaning it is safe
-		if descriptorPath.MatchString(path) {
-			return "", errDescriptor
+		if de := descriptor(path); de != nil {
+			return "", de
 		}
 		fi, err := os.Lstat(path)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -551,9 +603,19 @@ func openTemp(name string, perm fs.FileMode) (*os.File, error) {
 	return f, err
 }
 
+// tempName returns dir/prefix<12 hex digits>suffix, with prefix cut (at a
+// character's start) so that the name stays within the 255 bytes a file
+// name may have.
 func tempName(dir, prefix, suffix string) string {
 	var b [6]byte
 	rand.Read(b[:])
+	if room := 255 - 12 - len(suffix); len(prefix) > room {
+		cut := room
+		for cut > 0 && !utf8.RuneStart(prefix[cut]) {
+			cut--
+		}
+		prefix = prefix[:cut]
+	}
 	return filepath.Join(dir, prefix+hex.EncodeToString(b[:])+suffix)
 }
 
@@ -629,6 +691,14 @@ func sameFile(a, b string) bool {
 	ra, err1 = filepath.Abs(ra)
 	rb, err2 = filepath.Abs(rb)
 	return err1 == nil && err2 == nil && ra == rb
+}
+
+// isStream reports whether path names something written as a stream (see
+// output): a device, FIFO or pipe, which a run cannot clobber as it could
+// a file it reads.
+func isStream(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
 }
 
 // maxMarks bounds the estimates marked on a plot; a sweep marks none.

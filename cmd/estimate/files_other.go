@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // links is the number of hard links to the file fi describes: not known
@@ -25,4 +26,12 @@ type fileID struct{ name string }
 func idOf(path string) (fileID, bool) {
 	abs, err := filepath.Abs(path)
 	return fileID{abs}, err == nil
+}
+
+// mayReplace: files here are replaced by rename.
+func mayReplace(fs.FileInfo) bool { return true }
+
+// dupFile is not available here: descriptors are written by name.
+func dupFile(fd int) (*os.File, error) {
+	return os.OpenFile("/dev/fd/"+strconv.Itoa(fd), os.O_WRONLY|os.O_APPEND, 0)
 }

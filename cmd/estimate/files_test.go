@@ -229,18 +229,20 @@ func TestOutputNamesInput(t *testing.T) {
 	}
 	os.WriteFile(catalog, data, 0o644)
 	os.Symlink("my.csv", filepath.Join(dir, "alias.csv"))
+	os.Symlink("my.csv", filepath.Join(dir, "alias.svg"))
 	page := filepath.Join(dir, "page.txt")
 	os.WriteFile(page, []byte(page1), 0o644)
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"--catalog", catalog, "--list", "-o", catalog}, "is the file --catalog reads"},
 		{[]string{"--catalog", catalog, "--list", "-o", filepath.Join(dir, "alias.csv")}, "is the file --catalog reads"},
-		{[]string{"--catalog", catalog, "--list", "-o", filepath.Join(dir, ".", "my.csv")}, "is the file --catalog reads"},
+		{[]string{"--catalog", catalog, "--list", "-o", dir + "/./sub/../my.csv"}, "is the file --catalog reads"},
 		{[]string{"--observations", catalog, "--patch", "KB899588", "--hosts", "5", "-o", catalog}, "is the file --observations reads"},
 		{[]string{"--bulletin", page, "--list", "-o", page}, "is the file --bulletin reads"},
-		{[]string{"--patch", "KB899588", "--hosts", "5", "--catalog", catalog, "--plot", filepath.Join(dir, "alias.csv")}, "--plot"},
+		{[]string{"--patch", "KB899588", "--hosts", "5", "--catalog", catalog, "--plot", filepath.Join(dir, "alias.svg")}, "--plot " + filepath.Join(dir, "alias.svg") + " is the file --catalog reads"},
 		{[]string{"--bulletin", page, "--bulletin", page, "--list"}, "given twice"},
 	} {
 		code, out, errOut := runCLI(tc.args...)
@@ -289,17 +291,20 @@ func TestOutputsAllOrNothing(t *testing.T) {
 	if extra := leftovers(t, dir); extra != nil {
 		t.Errorf("left behind: %v", extra)
 	}
-	// -o fails to be written in place (a full device): the plot, renamed
-	// into place first, is put back.
+	// A stream (here a full device) is written, like standard output,
+	// after the files are in place, and like it cannot be taken back: the
+	// plot stays, in the table's path and the CSV's alike.
 	rename = os.Rename
 	if _, err := os.Stat("/dev/full"); err == nil {
-		os.WriteFile(png, []byte("old picture"), 0o644)
-		code, _, errOut := runCLI("--patch", "KB899588", "--hosts", "1200", "-o", "/dev/full", "--plot", png)
-		if code != 1 || !strings.Contains(errOut, "-o /dev/full: no space left") || readFile(t, png) != "old picture" {
-			t.Errorf("-o /dev/full: exit %d, %q, --plot holds %.20q", code, errOut, readFile(t, png))
-		}
-		if extra := leftovers(t, dir, "kb.png"); extra != nil {
-			t.Errorf("left behind: %v", extra)
+		for _, format := range []string{"table", "csv"} {
+			os.WriteFile(png, []byte("old picture"), 0o644)
+			code, _, errOut := runCLI("--patch", "KB899588", "--hosts", "1200", "--format", format, "-o", "/dev/full", "--plot", png)
+			if code != 1 || !strings.Contains(errOut, "-o /dev/full: no space left") || !strings.HasPrefix(readFile(t, png), "\x89PNG") {
+				t.Errorf("%s to /dev/full: exit %d, %q, --plot holds %.20q", format, code, errOut, readFile(t, png))
+			}
+			if extra := leftovers(t, dir, "kb.png"); extra != nil {
+				t.Errorf("left behind: %v", extra)
+			}
 		}
 	}
 }
@@ -337,12 +342,62 @@ func TestOutputToDescriptor(t *testing.T) {
 	if got := readFile(t, log); err != nil || got != "prev\n"+want || !os.SameFile(before, after) {
 		t.Errorf("-o /dev/stdout >> log: %v; log holds %d bytes (want %d), same file %v", err, len(got), len("prev\n"+want), os.SameFile(before, after))
 	}
-	// A stream is written in place, so nothing is staged: no temporary
-	// folder is needed.
-	cmd = command(append(fileArgs, "-o", "/dev/null")...)
-	cmd.Env = append(cmd.Env, "TMPDIR=/nonexistent")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("-o /dev/null with no TMPDIR: %v %s", err, out)
+	// Standard output a socket: written through the descriptor, not by
+	// opening its name (which a socket refuses).
+	pair, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	w, r := os.NewFile(uintptr(pair[0]), "w"), os.NewFile(uintptr(pair[1]), "r")
+	cmd = command(append(fileArgs, "-o", "/dev/stdout")...)
+	cmd.Stdout = w
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	got, _ := io.ReadAll(r)
+	if err := cmd.Wait(); err != nil || string(got) != want {
+		t.Errorf("-o /dev/stdout to a socket: %v, %d bytes, want %d", err, len(got), len(want))
+	}
+	// A name of standard output through /proc relative to a folder.
+	os.WriteFile(log, []byte("prev\n"), 0o644)
+	f, _ = os.OpenFile(log, os.O_WRONLY|os.O_APPEND, 0)
+	cmd = command(append(fileArgs, "-o", "fd/1")...)
+	cmd.Dir, cmd.Stdout = "/proc/self", f
+	err = cmd.Run()
+	f.Close()
+	if got := readFile(t, log); err != nil || got != "prev\n"+want {
+		t.Errorf("-o fd/1 in /proc/self, >> log: %v; log holds %d bytes", err, len(got))
+	}
+}
+
+// TestBrokenPipe: when the reader goes away (| head), the command ends
+// quietly with 141, as a process killed by SIGPIPE, whether it writes to
+// standard output or to -o /dev/stdout.
+func TestBrokenPipe(t *testing.T) {
+	for _, extra := range [][]string{nil, {"-o", "/dev/stdout"}} {
+		cmd := command(append([]string{"--patch", "KB899588", "--platform", "xp", "--hosts", "1:2000000", "--format", "csv"}, extra...)...)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		head := make([]byte, 10)
+		io.ReadFull(out, head)
+		out.Close()
+		cmd.Wait()
+		status := cmd.ProcessState.Sys().(syscall.WaitStatus)
+		code := cmd.ProcessState.ExitCode()
+		if status.Signaled() && status.Signal() == syscall.SIGPIPE {
+			code = 128 + int(syscall.SIGPIPE)
+		}
+		if code != 141 || stderr.Len() != 0 {
+			t.Errorf("%q with the reader gone: exit %d, stderr %q; want 141 and nothing", extra, code, stderr.String())
+		}
 	}
 }
 
@@ -374,29 +429,31 @@ func TestOutputLinkResolution(t *testing.T) {
 }
 
 // TestOutputPermissions: a file the user may not write is refused, as
-// the shell would, and left alone; a writable file in a folder the user
-// may not write is refused with the folder named, since it cannot be
-// replaced all at once. Run as root, the command is started as nobody.
+// the shell would, and left alone; a file the user may write but not
+// replace (in a folder the user may not write, another user's file, one in
+// a sticky folder such as /tmp) is written into, keeping its owner. Run as
+// root, the command is started as nobody.
 func TestOutputPermissions(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to run the command as another user")
 	}
+	want := expected(t)
 	dir, err := os.MkdirTemp("", "perm")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
 	os.Chmod(dir, 0o777)
-	mine := filepath.Join(dir, "mine.txt")
-	os.WriteFile(mine, []byte("read-only\n"), 0o444)
-	os.Chown(mine, 65534, 65534)
-	theirs := filepath.Join(dir, "theirs.txt")
-	os.WriteFile(theirs, []byte("root's\n"), 0o644)
-	ro := filepath.Join(dir, "ro")
+	file := func(path, content string, mode fs.FileMode, uid int) string {
+		os.WriteFile(path, []byte(content), 0o600)
+		os.Chmod(path, mode)
+		os.Chown(path, uid, uid)
+		return path
+	}
+	ro, sticky := filepath.Join(dir, "ro"), filepath.Join(dir, "sticky")
 	os.Mkdir(ro, 0o755)
-	w := filepath.Join(ro, "w.txt")
-	os.WriteFile(w, []byte("writable\n"), 0o666)
-	os.Chmod(w, 0o666) // past the umask
+	os.Mkdir(sticky, 0o777)
+	os.Chmod(sticky, 0o777|fs.ModeSticky)
 	// The test binary lives in a folder only root may enter: run a copy.
 	self, err := os.ReadFile(os.Args[0])
 	if err != nil {
@@ -406,10 +463,18 @@ func TestOutputPermissions(t *testing.T) {
 	if err := os.WriteFile(exe, self, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ path, want, content string }{
-		{mine, "-o " + mine + ": permission denied", "read-only\n"},
-		{theirs, "-o " + theirs + ": permission denied", "root's\n"},
-		{w, "cannot create a temporary file in " + ro, "writable\n"},
+	for _, tc := range []struct {
+		path    string
+		code    int
+		stderr  string // in the error, for code 1
+		content string // the file's content after the run
+		uid     uint32 // its owner after
+	}{
+		{file(filepath.Join(dir, "mine.txt"), "read-only\n", 0o444, 65534), 1, ": permission denied", "read-only\n", 65534},
+		{file(filepath.Join(dir, "theirs.txt"), "root's\n", 0o644, 0), 1, ": permission denied", "root's\n", 0},
+		{file(filepath.Join(ro, "w.txt"), "writable\n", 0o666, 0), 0, "", want, 0},
+		{file(filepath.Join(dir, "shared.txt"), "shared\n", 0o666, 0), 0, "", want, 0},
+		{file(filepath.Join(sticky, "s.txt"), "sticky\n", 0o666, 0), 0, "", want, 0},
 	} {
 		cmd := exec.Command(exe, append(fileArgs, "-o", tc.path)...)
 		cmd.Env = append(os.Environ(), "PATCHTIME_RUN_MAIN=1")
@@ -419,18 +484,20 @@ func TestOutputPermissions(t *testing.T) {
 		if err != nil && !errors.As(err, &ee) {
 			t.Skip("cannot run the test binary as nobody:", err)
 		}
-		if err == nil || ee.ExitCode() != 1 {
-			t.Errorf("-o %s as nobody: %v, %s; want exit 1", tc.path, err, out)
-		}
-		if !strings.Contains(string(out), tc.want) {
-			t.Errorf("-o %s as nobody: %q, want %q", tc.path, out, tc.want)
+		if code := cmd.ProcessState.ExitCode(); code != tc.code || !strings.Contains(string(out), tc.stderr) {
+			t.Errorf("-o %s as nobody: exit %d, %q; want %d and %q", tc.path, code, out, tc.code, tc.stderr)
 		}
 		if got := readFile(t, tc.path); got != tc.content {
-			t.Errorf("%s was changed to %q", tc.path, got)
+			t.Errorf("%s holds %.40q, want %.40q", tc.path, got, tc.content)
+		}
+		if fi, err := os.Stat(tc.path); err != nil || fi.Sys().(*syscall.Stat_t).Uid != tc.uid {
+			t.Errorf("%s: owner %v, want %d", tc.path, fi.Sys().(*syscall.Stat_t).Uid, tc.uid)
 		}
 	}
-	if extra := leftovers(t, dir, "mine.txt", "theirs.txt", "ro", "estimate.test"); extra != nil {
-		t.Errorf("left behind: %v", extra)
+	for _, d := range []string{dir, ro, sticky} {
+		if extra := leftovers(t, d, "mine.txt", "theirs.txt", "shared.txt", "w.txt", "s.txt", "ro", "sticky", "estimate.test"); extra != nil {
+			t.Errorf("left behind in %s: %v", d, extra)
+		}
 	}
 }
 
@@ -610,4 +677,16 @@ func FuzzOutput(f *testing.F) {
 			t.Fatalf("left behind: %v", extra)
 		}
 	})
+}
+
+// TestOutputLongName: a file name of 250 bytes, within the system's 255,
+// can be written: the temporary name beside it is cut to fit.
+func TestOutputLongName(t *testing.T) {
+	dir := t.TempDir()
+	name := strings.Repeat("日", 82) + ".csv" // 250 bytes
+	writeTo(t, filepath.Join(dir, name))
+	writeTo(t, filepath.Join(dir, name)) // and replaced
+	if extra := leftovers(t, dir, name); extra != nil {
+		t.Errorf("left behind: %v", extra)
+	}
 }

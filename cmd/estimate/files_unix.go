@@ -5,6 +5,7 @@ package main
 import (
 	"io/fs"
 	"os"
+	"strconv"
 	"syscall"
 )
 
@@ -53,4 +54,24 @@ func idOf(path string) (fileID, bool) {
 		return fileID{}, false
 	}
 	return fileID{uint64(st.Dev), uint64(st.Ino)}, true
+}
+
+// mayReplace reports whether the process may rename a file over the one
+// fi describes and give it back its owner: root may, others for their own
+// files (another's would become theirs, or, in a sticky folder, could not
+// be replaced at all).
+func mayReplace(fi fs.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return !ok || os.Geteuid() == 0 || int(st.Uid) == os.Geteuid()
+}
+
+// dupFile returns a duplicate of the process's descriptor fd, sharing its
+// offset and flags (an O_APPEND file stays appended to).
+func dupFile(fd int) (*os.File, error) {
+	n, err := syscall.Dup(fd)
+	if err != nil {
+		return nil, err
+	}
+	syscall.CloseOnExec(n)
+	return os.NewFile(uintptr(n), "/dev/fd/"+strconv.Itoa(fd)), nil
 }

@@ -15,9 +15,11 @@
 // 1 when a file cannot be read or the output cannot be written, 128 plus
 // the signal's number when SIGINT, SIGTERM or SIGHUP stops it.
 //
-// Output files (-o, --plot) are written aside and renamed into place, all
-// of them or none; links are followed, devices and FIFOs written in place,
-// modes and owners kept (see the README).
+// Output files (-o, --plot) are put in place all of them or none: written
+// aside and renamed, or, where a rename would lose the file's names, owner
+// or folder, written into with the old bytes kept until the run succeeds.
+// Links are followed; devices, FIFOs and pipes are written like standard
+// output; modes and owners are kept (see the README).
 package main
 
 import (
@@ -212,6 +214,11 @@ func inputError(flag string, err error) error {
 func run(args []string, stdout, stderr io.Writer) int {
 	defer onSignal(stderr)()
 	if err := runErr(args, stdout); err != nil {
+		if errors.Is(err, syscall.EPIPE) {
+			// The reader went away, as `| head` does: end quietly, as a
+			// process killed by SIGPIPE would.
+			return 128 + int(syscall.SIGPIPE)
+		}
 		fmt.Fprintf(stderr, "estimate: %s\n", message(err))
 		var ie ioError
 		if errors.As(err, &ie) {
@@ -275,6 +282,9 @@ func runErr(args []string, stdout io.Writer) error {
 		return usagef("%v (see estimate --help)", err)
 	}
 	var text bytes.Buffer // output for people, written whole at the end
+	if (o.help || o.version) && (o.output != "" || o.plot != "") {
+		return usagef("--help and --version print to standard output; drop -o and --plot")
+	}
 	if o.help || o.version {
 		if o.help {
 			text.WriteString(usageHead)
@@ -577,7 +587,7 @@ func (o *options) check() error {
 	}
 	for _, out := range []struct{ flag, path string }{{"-o", o.output}, {"--plot", o.plot}} {
 		for _, in := range files[2:] {
-			if out.path != "" && in.value != "" && sameFile(out.path, in.value) {
+			if out.path != "" && in.value != "" && !isStream(out.path) && sameFile(out.path, in.value) {
 				return usagef("%s %s is the file --%s reads; write the output to another file", out.flag, clip.Path(out.path), in.name)
 			}
 		}
