@@ -239,7 +239,10 @@ func scatter(pts plotter.XYs, col color.Color, shape draw.GlyphDrawer, radius fl
 // outside Latin script (the bundled fonts have no Japanese), the package
 // file name instead.
 func Label(s estimate.Series) string {
-	if s.KB == "" {
+	if s.Platform == "" && s.Package == "" { // a patch with no table (estimate.Pool.Patch)
+		if s.KB != "" {
+			return s.KB + ": given setup + pooled per-host rate"
+		}
 		return "given setup + pooled per-host rate"
 	}
 	name := s.Platform

@@ -40,6 +40,7 @@ type Curve struct {
 	center     float64    // d = x − center
 	q0, q1     float64    // half² = q0 + d·(q1 + q2·d)
 	q2         float64
+	given      bool    // the setup was given, the rate pooled (Pool.WithSetup)
 	minHosts   int     // smallest per-console load in the data, hosts
 	maxHosts   int     // largest per-console load in the data, hosts
 	lo, hi     float64 // the same as floats, for Estimate
@@ -97,6 +98,10 @@ func (c *Curve) PerHost() float64 { return c.fit.Slope }
 // DataRange returns the smallest and largest per-console fleets of the data
 // behind the curve, hosts; estimates outside it are extrapolated.
 func (c *Curve) DataRange() (lo, hi int) { return c.minHosts, c.maxHosts }
+
+// Given reports whether the curve is of a patch with no table: its setup
+// given, its per-host rate pooled (see Pool.WithSetup, Pool.Patch).
+func (c *Curve) Given() bool { return c != nil && c.given }
 
 // Level returns the confidence level of the curve's intervals, e.g. 0.95.
 func (c *Curve) Level() float64 { return c.level }

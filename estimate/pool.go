@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/patchtime/patchtime/fit"
 	"github.com/patchtime/patchtime/internal/clip"
@@ -85,10 +86,22 @@ func (p *Pool) WithSetup(setup float64) (*Curve, error) {
 	if !(setup >= 0 && setup <= MaxMinutes) {
 		return nil, fmt.Errorf("setup %v minutes: want 0 to %d", setup, MaxMinutes)
 	}
-	c := &Curve{series: Series{Console: p.console}, fit: p.fit.WithIntercept(setup),
+	c := &Curve{series: Series{Console: p.console}, fit: p.fit.WithIntercept(setup), given: true,
 		reason:   fmt.Sprintf("setup %.2f min given; per-host rate pooled over the %d distinct tables of %s", setup, p.tables, consoleName(p.console)),
 		minHosts: p.minHosts, maxHosts: p.maxHosts}
 	return c.setLevel(DefaultLevel), nil
+}
+
+// Patch returns the curve of a patch with no table of its own, named kb
+// (which may be empty): setup plus the pooled per-host rate, as WithSetup.
+// Its series has the name and the pool's console, and no platform.
+func (p *Pool) Patch(kb string, setup time.Duration) (*Curve, error) {
+	c, err := p.WithSetup(setup.Minutes())
+	if err != nil {
+		return nil, err
+	}
+	c.series.KB = kb
+	return c, nil
 }
 
 func consoleName(c string) string {

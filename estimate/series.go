@@ -418,13 +418,30 @@ func matchPlatform(es []*entry, patch, platform string) ([]*entry, error) {
 		}
 	}
 	if len(match) == 0 {
-		of := "the catalog"
-		if len(es) > 0 && patch != "" {
-			of = es[0].KB
+		pe := &PlatformError{Platform: platform, Have: have}
+		if patch != "" {
+			pe.Patch = es[0].KB
 		}
-		return nil, fmt.Errorf("no platform of %s contains %s; it has: %s", of, clip.Quote(platform), listNames(have))
+		return nil, pe
 	}
 	return match, nil
+}
+
+// PlatformError means no platform row of a patch (or of the catalog, when
+// Patch is empty) contains the platform asked for: the patch does not
+// apply to it.
+type PlatformError struct {
+	Patch    string   // the patch's KB; "" for the whole catalog
+	Platform string   // the text asked for
+	Have     []string // the platforms there are
+}
+
+func (e *PlatformError) Error() string {
+	of := "the catalog"
+	if e.Patch != "" {
+		of = e.Patch
+	}
+	return fmt.Sprintf("no platform of %s contains %s; it has: %s", of, clip.Quote(e.Platform), listNames(e.Have))
 }
 
 // Curves returns the curves of a patch whose platform contains platform

@@ -13,6 +13,8 @@ import (
 	"github.com/patchtime/patchtime/chart"
 	"github.com/patchtime/patchtime/estimate"
 	"github.com/patchtime/patchtime/internal/clip"
+	"github.com/patchtime/patchtime/plan"
+	"github.com/spf13/pflag"
 	"golang.org/x/text/width"
 )
 
@@ -162,15 +164,9 @@ func count(flag, text, s string, max int) (int, error) {
 	return n, nil
 }
 
-// group is one platform of a mixed fleet: --hosts XP=800.
-type group struct {
-	platform string
-	hosts    int
-}
-
 // parseFleet reads a mixed fleet "XP=800,2000=400".
-func parseFleet(text string, max int) ([]group, error) {
-	var fleet []group
+func parseFleet(text string, max int) ([]plan.Group, error) {
+	var fleet []plan.Group
 	for _, item := range strings.Split(text, ",") {
 		name, n, ok := strings.Cut(item, "=")
 		name = strings.TrimSpace(name)
@@ -181,7 +177,7 @@ func parseFleet(text string, max int) ([]group, error) {
 		if err != nil {
 			return nil, err
 		}
-		fleet = append(fleet, group{name, h})
+		fleet = append(fleet, plan.Group{Platform: name, Hosts: h})
 	}
 	return fleet, nil
 }
@@ -226,6 +222,34 @@ func parseMinutes(flag, text string, positive bool) (float64, error) {
 		return 0, usagef("--%s %s: longer than 100 years (%d minutes), the longest time patchtime handles", flag, clip.Quote(text), estimate.MaxMinutes)
 	}
 	return m, nil
+}
+
+// parseSetups reads --setup: durations, each with a name or not
+// (12m, KB999001=12m), comma-separated or repeated.
+func parseSetups(fs *pflag.FlagSet, console string) ([]plan.Unlisted, error) {
+	values, err := fs.GetStringArray("setup")
+	if err != nil {
+		return nil, err
+	}
+	var out []plan.Unlisted
+	for _, v := range values {
+		for _, item := range strings.Split(v, ",") {
+			name, text, named := strings.Cut(item, "=")
+			if !named {
+				name, text = "", item
+			}
+			name = strings.TrimSpace(name)
+			if named && name == "" {
+				return nil, usagef("--setup %s: empty name before =; write KB999001=12m, or just 12m", clip.Quote(item))
+			}
+			m, err := parseMinutes("setup", text, false)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, plan.Unlisted{Name: name, Setup: time.Duration(math.Round(m * float64(time.Minute))), Console: console})
+		}
+	}
+	return out, nil
 }
 
 // durationSyntax matches what reads as a positive duration in Go's form

@@ -20,6 +20,7 @@ import (
 
 	"github.com/patchtime/patchtime/chart"
 	"github.com/patchtime/patchtime/internal/clip"
+	"github.com/patchtime/patchtime/plan"
 )
 
 // An output is a file the run writes (-o, --plot), made the way careful
@@ -706,12 +707,12 @@ const maxMarks = 100
 
 // draw renders --plot to memory: the curves of the query, with the
 // estimates asked for marked.
-func draw(q *query, o options) ([]byte, error) {
+func draw(q *plan.Query, o options) ([]byte, error) {
 	var marks []chart.Mark
-	if q.rows(o) <= maxMarks {
-		_, err := q.each(o, func(r result) error {
-			if r.curve != nil {
-				marks = append(marks, chart.Mark{Curve: r.curve, Scenario: r.est.Scenario})
+	if q.Rows() <= maxMarks {
+		_, err := q.Each(func(r plan.Row) error {
+			if r.Curve != nil {
+				marks = append(marks, chart.Mark{Curve: r.Curve, Scenario: r.Estimate.Scenario})
 			}
 			return nil
 		})
@@ -720,7 +721,7 @@ func draw(q *query, o options) ([]byte, error) {
 		}
 	}
 	var names []string
-	for _, c := range q.curves {
+	for _, c := range q.Curves() {
 		s := c.Series()
 		n := s.KB
 		if s.Bulletin != "" {
@@ -730,7 +731,7 @@ func draw(q *query, o options) ([]byte, error) {
 			names = append(names, n)
 		}
 	}
-	p, err := chart.New(q.curves, chart.Options{Title: strings.Join(names, ", "), Marks: marks})
+	p, err := chart.New(q.Curves(), chart.Options{Title: strings.Join(names, ", "), Marks: marks})
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func FuzzParseFleet(f *testing.F) {
 			return
 		}
 		for _, g := range fleet {
-			if g.platform == "" || g.hosts < 1 || g.hosts > estimate.MaxHosts {
+			if g.Platform == "" || g.Hosts < 1 || g.Hosts > estimate.MaxHosts {
 				t.Fatalf("%q: group %+v", text, g)
 			}
 		}

@@ -33,10 +33,12 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/estimate"
 	"github.com/patchtime/patchtime/internal/clip"
+	"github.com/patchtime/patchtime/plan"
 	"github.com/spf13/pflag"
 )
 
@@ -62,32 +64,32 @@ const defaultConsole = "UpdateEXPERT 6.1"
 type options struct {
 	patches      []string
 	platform     string
-	hostsRaw     []string // the --hosts values as given
-	hosts        counts   // fleet sizes
-	fleet        []group  // a mixed fleet, instead of hosts
-	consolesRaw  []string // the --consoles values as given
-	consoles     counts   // console counts; 1 unless given
-	contention   float64  // σ
-	coherency    float64  // κ
-	window       float64  // minutes; 0 when not given
-	upper        bool     // plan windows on the top of the interval
-	setup        float64  // minutes; < 0 when not given
-	console      string   // console of --setup's pooled rate
-	pooled       bool     // pooled per-host rates
-	level        float64  // confidence level of intervals
-	catalog      string   // --catalog FILE
-	bulletins    []string // --bulletin FILEs
-	observations string   // --observations FILE
-	list         bool     // --list
-	explain      bool     // --explain
-	format       string   // table, csv or json
-	bom          bool     // CSV starts with a byte-order mark
-	output       string   // -o FILE; "" for standard output
-	plot         string   // --plot FILE.png|FILE.svg
-	plotW, plotH int      // --plot-size, pixels
-	lang         string   // ja or en
-	version      bool     // --version
-	help         bool     // --help
+	hostsRaw     []string        // the --hosts values as given
+	hosts        counts          // fleet sizes
+	fleet        []plan.Group    // a mixed fleet, instead of hosts
+	consolesRaw  []string        // the --consoles values as given
+	consoles     counts          // console counts; 1 unless given
+	contention   float64         // σ
+	coherency    float64         // κ
+	window       float64         // minutes; 0 when not given
+	upper        bool            // plan windows on the top of the interval
+	setups       []plan.Unlisted // --setup: patches with no table
+	console      string          // console of --setup's pooled rate
+	pooled       bool            // pooled per-host rates
+	level        float64         // confidence level of intervals
+	catalog      string          // --catalog FILE
+	bulletins    []string        // --bulletin FILEs
+	observations string          // --observations FILE
+	list         bool            // --list
+	explain      bool            // --explain
+	format       string          // table, csv or json
+	bom          bool            // CSV starts with a byte-order mark
+	output       string          // -o FILE; "" for standard output
+	plot         string          // --plot FILE.png|FILE.svg
+	plotW, plotH int             // --plot-size, pixels
+	lang         string          // ja or en
+	version      bool            // --version
+	help         bool            // --help
 	flags        *pflag.FlagSet
 }
 
@@ -141,7 +143,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.String("coherency", "0", "USL coherency `κ` between consoles, ≥ 0 (default 0: none)")
 	fs.String("window", "", "maintenance window `DURATION` (2h, 90m, 2時間): how many consoles fit the fleet in it, or with --consoles how many windows, or without --hosts how many hosts fit")
 	fs.BoolVar(&o.upper, "upper", false, "with --window: plan on the top of the prediction interval, not the estimate")
-	fs.String("setup", "", "a patch with no table: this setup `DURATION` (12m, 1h5m, 12分) plus the pooled per-host rate")
+	fs.StringArray("setup", nil, "a patch with no table: its setup `[NAME=]DURATION` (12m, KB999001=12m, 1時間5分) plus the pooled per-host rate; repeatable or comma-separated; joins a bundle")
 	fs.StringVar(&o.console, "console", defaultConsole, "with --setup: whose pooled per-host rate to use (`TEXT` in the console's name)")
 	fs.BoolVar(&o.pooled, "pooled", false, "use the per-host rate pooled over all patches of the console instead of each patch's own")
 	fs.String("level", "95%", "confidence `LEVEL` of the prediction intervals: 90%, 0.9, 99%")
@@ -316,18 +318,21 @@ func runErr(args []string, stdout io.Writer) error {
 		if cal, err = calibrate(cat, o.observations); err != nil {
 			return err
 		}
-		// The calibrated σ and κ serve where the flags do not say.
-		s := cal.Scenario(estimate.Scenario{Contention: o.contention, Coherency: o.coherency})
-		if !o.flags.Changed("contention") {
-			o.contention = s.Contention
-		}
-		if !o.flags.Changed("coherency") {
-			o.coherency = s.Coherency
-		}
 	}
-	q, err := o.resolve(cat, cal)
-	if err != nil {
+	q, err := plan.New(cat, o.request(cal))
+	var amb *plan.AmbiguousError
+	switch {
+	case errors.As(err, &amb) && amb.Group != nil:
+		return usagef("--hosts %s=%d: %s matches %d platform rows of %s (%s); say which",
+			clip.Escape(amb.Group.Platform), amb.Group.Hosts, clip.Quote(amb.Group.Platform), len(amb.Platforms), amb.Patch, strings.Join(amb.Platforms, ", "))
+	case errors.As(err, &amb):
+		return usagef("a bundle takes one platform row per patch, and %s has %d (%s); pick one with --platform, or give a mixed fleet XP=800,2000=400",
+			amb.Patch, len(amb.Platforms), strings.Join(amb.Platforms, ", "))
+	case err != nil:
 		return err
+	}
+	if q.Rollout() && o.hosts.Len() == 0 && len(o.fleet) == 0 && !o.explain {
+		return usagef("a bundle needs --hosts: the fleet it is rolled out to")
 	}
 	var picture []byte
 	if o.plot != "" {
@@ -350,17 +355,17 @@ func runErr(args []string, stdout io.Writer) error {
 		return o.writeRows(stdout, q, plot)
 	}
 	if o.explain {
-		writeExplain(&text, q.curves, cal, o)
+		writeExplain(&text, q.Curves(), cal, o)
 		if asked {
 			text.WriteByte('\n')
 		}
 	}
 	if asked {
-		if n := q.rows(o); n > maxTableRows {
+		if n := q.Rows(); n > maxTableRows {
 			return usagef("%d rows are too many for a table (at most %d); use --format csv", n, maxTableRows)
 		}
-		var results []result
-		answers, err := q.each(o, func(r result) error { results = append(results, r); return nil })
+		var results []plan.Row
+		answers, err := q.Each(func(r plan.Row) error { results = append(results, r); return nil })
 		if err != nil {
 			return err
 		}
@@ -368,6 +373,7 @@ func runErr(args []string, stdout io.Writer) error {
 			writeCalibration(&text, cal, o.observations, o.lang)
 		}
 		writeTable(&text, results, o)
+		writeSkipped(&text, q.Skipped(), o.lang)
 		for _, a := range answers {
 			text.WriteString(sentence(a, o) + "\n")
 		}
@@ -411,8 +417,8 @@ type rowWriter interface {
 // before anything is written, so an error leaves no partial output, and
 // the plot is put in place first; a file is written aside and put in
 // place with the plot.
-func (o *options) writeRows(stdout io.Writer, q *query, plot *output) error {
-	if n := q.rows(*o); n > maxRows {
+func (o *options) writeRows(stdout io.Writer, q *plan.Query, plot *output) error {
+	if n := q.Rows(); n > maxRows {
 		return usagef("%d rows asked; at most %d rows are made", n, maxRows)
 	}
 	dest := stdout
@@ -426,7 +432,7 @@ func (o *options) writeRows(stdout io.Writer, q *query, plot *output) error {
 		dest = file
 	}
 	if file == nil || file.Stream() {
-		if _, err := q.each(*o, func(result) error { return nil }); err != nil {
+		if _, err := q.Each(func(plan.Row) error { return nil }); err != nil {
 			return err
 		}
 		if err := commitAll(plot); err != nil {
@@ -443,11 +449,11 @@ func (o *options) writeRows(stdout io.Writer, q *query, plot *output) error {
 		cw.BOM = o.bom
 		w = cw
 	}
-	_, err := q.each(*o, func(r result) error {
-		if r.curve == nil { // a rollout's total: tidy rows have none
+	_, err := q.Each(func(r plan.Row) error {
+		if r.Kind == plan.Total { // tidy rows have no totals
 			return nil
 		}
-		if err := w.WriteEstimate(r.curve, r.est); err != nil {
+		if err := w.WriteEstimate(r.Curve, r.Estimate); err != nil {
 			return writeError(err)
 		}
 		return nil
@@ -472,6 +478,30 @@ func writeError(err error) error {
 		return ie
 	}
 	return ioError{fmt.Errorf("writing output: %w", err)}
+}
+
+// request is the planning question the flags ask.
+func (o *options) request(cal *estimate.Calibration) plan.Request {
+	r := plan.Request{
+		Patches: o.patches, Unlisted: o.setups, Platform: o.platform, Fleet: o.fleet,
+		Level: o.level, Pooled: o.pooled, Calibration: cal,
+		Window: time.Duration(o.window * float64(time.Minute)), Upper: o.upper,
+	}
+	for _, s := range o.hosts {
+		r.Hosts = append(r.Hosts, plan.Range{From: s.from, To: s.to, Step: s.step})
+	}
+	if len(o.consolesRaw) > 0 {
+		for _, s := range o.consoles {
+			r.Consoles = append(r.Consoles, plan.Range{From: s.from, To: s.to, Step: s.step})
+		}
+	}
+	if o.flags.Changed("contention") || cal == nil {
+		r.Contention = &o.contention
+	}
+	if o.flags.Changed("coherency") || cal == nil {
+		r.Coherency = &o.coherency
+	}
+	return r
 }
 
 // loadCatalog reads --catalog (or takes the embedded catalog) and adds the
@@ -624,12 +654,10 @@ func (o *options) check() error {
 	if o.coherency, err = parseCoefficient("coherency", fs.Lookup("coherency").Value.String()); err != nil {
 		return err
 	}
-	o.setup = -1
-	if fs.Changed("setup") {
-		if o.setup, err = parseMinutes("setup", fs.Lookup("setup").Value.String(), false); err != nil {
-			return err
-		}
-	} else if fs.Changed("console") {
+	if o.setups, err = parseSetups(fs, o.console); err != nil {
+		return err
+	}
+	if len(o.setups) == 0 && fs.Changed("console") {
 		return usagef("--console goes with --setup")
 	}
 	if fs.Changed("window") {
@@ -718,7 +746,7 @@ func (o *options) checkCombination() error {
 	given := o.hosts.Len() > 0 || len(o.fleet) > 0
 	switch {
 	case o.list:
-		if given || o.explain || o.setup >= 0 || o.pooled || o.window > 0 || o.observations != "" || len(o.consolesRaw) > 0 || o.plot != "" {
+		if given || o.explain || len(o.setups) > 0 || o.pooled || o.window > 0 || o.observations != "" || len(o.consolesRaw) > 0 || o.plot != "" {
 			return usagef("--list takes only --patch, --platform, --catalog, --bulletin, --format, --lang and -o")
 		}
 		if o.format == "json" {
@@ -728,10 +756,10 @@ func (o *options) checkCombination() error {
 		return usagef("--explain writes text; drop --format %s", o.format)
 	case o.window > 0 && o.format != "table":
 		return usagef("--window answers in words; drop --format %s (the rows of a plan are the table's)", o.format)
-	case len(o.patches) == 0 && o.setup < 0:
+	case len(o.patches) == 0 && len(o.setups) == 0:
 		return usagef("no --patch given; try estimate --patch KB899588 --hosts 1200, or estimate --list")
-	case o.setup >= 0 && (len(o.patches) > 0 || o.pooled || o.flags.Changed("platform") || len(o.fleet) > 0):
-		return usagef("--setup is for a patch with no table; it takes no --patch, --platform, --pooled or mixed fleet")
+	case len(o.setups) > 0 && len(o.patches) == 0 && (o.pooled || o.flags.Changed("platform")):
+		return usagef("--setup is for a patch with no table, so --pooled and --platform, which choose among tables, go with --patch")
 	case !given && !o.explain && o.window == 0 && o.plot == "":
 		return usagef("no --hosts given; say how many machines, e.g. --hosts 1200")
 	case o.window > 0 && o.consoles.Len() > 1:

@@ -14,6 +14,7 @@ import (
 	"github.com/patchtime/patchtime/estimate"
 	"github.com/patchtime/patchtime/fit"
 	"github.com/patchtime/patchtime/internal/clip"
+	"github.com/patchtime/patchtime/plan"
 	"golang.org/x/text/width"
 )
 
@@ -57,63 +58,84 @@ var tableLabels = map[string]labels{
 	},
 }
 
-// writeTable writes estimates for people; a result with no curve is the
+// writeTable writes estimates for people; a row with no curve is the
 // total of the rollout above it.
-func writeTable(out *bytes.Buffer, results []result, o options) {
+func writeTable(out *bytes.Buffer, results []plan.Row, o options) {
 	l := tableLabels[o.lang]
 	interval := fmt.Sprintf(l.interval, percent(o.level))
 	t := table{header: []string{l.patch, l.bulletin, l.platform, l.console, l.hosts, l.consoles, l.estimate, interval, l.note},
 		right: []bool{4: true, 5: true}}
 	for _, r := range results {
 		var patch, bul, platform, console, note string
-		if r.curve == nil {
+		if r.Curve == nil {
 			patch = l.total
 		} else {
-			s := r.curve.Series()
+			s := r.Curve.Series()
 			patch, bul, platform, console = orDash(s.KB), orDash(s.Bulletin), s.Platform, s.Console
-			if s.KB == "" {
-				platform = fmt.Sprintf(l.setupCurve, duration(r.curve.Setup(), o.lang, false))
+			if r.Curve.Given() {
+				platform = fmt.Sprintf(l.setupCurve, duration(r.Curve.Setup(), o.lang, false))
 			}
-			if r.est.Extrapolated {
-				lo, hi := r.curve.DataRange()
+			if r.Estimate.Extrapolated {
+				lo, hi := r.Curve.DataRange()
 				note = fmt.Sprintf(l.extrapolated, lo, hi)
 			}
 		}
-		t.add(patch, bul, platform, console, strconv.Itoa(r.est.Hosts), strconv.Itoa(r.est.Consoles),
-			duration(r.est.Minutes, o.lang, true), span(r.est.Low, r.est.High, o.lang), note)
+		e := r.Estimate
+		t.add(patch, bul, platform, console, strconv.Itoa(e.Hosts), strconv.Itoa(e.Consoles),
+			duration(e.Minutes, o.lang, true), span(e.Low, e.High, o.lang), note)
 	}
 	t.write(out)
 }
 
+// writeSkipped says which patches of a bundle do not apply to which
+// platforms of the fleet, one line per patch.
+func writeSkipped(out *bytes.Buffer, skipped []plan.Skip, lang string) {
+	var order []string
+	by := map[string][]string{}
+	for _, s := range skipped {
+		if _, ok := by[s.Patch]; !ok {
+			order = append(order, s.Patch)
+		}
+		by[s.Patch] = append(by[s.Patch], clip.Escape(s.Platform))
+	}
+	for _, p := range order {
+		if lang == "ja" {
+			fmt.Fprintf(out, "%sは%sに該当しないため除外しました。\n", p, strings.Join(by[p], "、"))
+		} else {
+			fmt.Fprintf(out, "%s does not apply to %s: skipped.\n", p, strings.Join(by[p], ", "))
+		}
+	}
+}
+
 // sentence answers a --window question in words, naming the curve when
 // the question was about one.
-func sentence(a answer, o options) string {
+func sentence(a plan.Window, o options) string {
 	ja := o.lang == "ja"
-	win := duration(a.window.Minutes, o.lang, false)
+	win := duration(a.Window.Minutes, o.lang, false)
 	// took is the time held against the window; a miss is rounded up, so
 	// that it never reads as fitting.
 	took := func(minutes, high float64, miss bool) string {
 		m := minutes
-		if a.window.Upper {
+		if a.Window.Upper {
 			m = high
 		}
 		if miss {
 			m = math.Ceil(m)
 		}
 		switch {
-		case a.window.Upper && ja:
+		case a.Window.Upper && ja:
 			return "予測区間の上限" + duration(m, o.lang, false)
-		case a.window.Upper:
+		case a.Window.Upper:
 			return duration(m, o.lang, false) + " at the top of the interval"
 		case ja:
 			return "予想" + duration(m, o.lang, false)
 		}
 		return "estimate " + duration(m, o.lang, false)
 	}
-	plan := took(a.plan.Minutes, a.plan.High, a.miss != nil)
+	best := took(a.Plan.Minutes, a.Plan.High, !a.Fits)
 	label := ""
-	if a.curve != nil {
-		label = seriesLabel(a.curve, o.lang) + ": "
+	if a.Curve != nil {
+		label = seriesLabel(a.Curve, o.lang) + ": "
 	}
 	consoles := func(n int) string {
 		if ja {
@@ -125,37 +147,37 @@ func sentence(a answer, o options) string {
 		return fmt.Sprintf("%d consoles", n)
 	}
 	switch {
-	case a.kind == hostsFor && a.miss != nil:
+	case a.Question == plan.HostsFor && !a.Fits:
 		if ja {
-			return fmt.Sprintf("%s1台だけでも%sの時間帯に収まりません (%s)。", label, win, plan)
+			return fmt.Sprintf("%s1台だけでも%sの時間帯に収まりません (%s)。", label, win, best)
 		}
-		return fmt.Sprintf("%seven one host does not fit a %s window (%s).", label, win, plan)
-	case a.kind == hostsFor:
+		return fmt.Sprintf("%seven one host does not fit a %s window (%s).", label, win, best)
+	case a.Question == plan.HostsFor:
 		if ja {
-			return fmt.Sprintf("%s%sで%sに収まるのは最大%d台です (%s)。", label, consoles(a.est.Consoles), win, a.hosts, took(a.est.Minutes, a.est.High, false))
+			return fmt.Sprintf("%s%sで%sに収まるのは最大%d台です (%s)。", label, consoles(a.Plan.Consoles), win, a.Hosts, took(a.Plan.Minutes, a.Plan.High, false))
 		}
-		return fmt.Sprintf("%sat most %d hosts fit a %s window with %s (%s).", label, a.hosts, win, consoles(a.est.Consoles), took(a.est.Minutes, a.est.High, false))
-	case a.kind == consolesFor && a.miss != nil:
+		return fmt.Sprintf("%sat most %d hosts fit a %s window with %s (%s).", label, a.Hosts, win, consoles(a.Plan.Consoles), took(a.Plan.Minutes, a.Plan.High, false))
+	case a.Question == plan.ConsolesFor && !a.Fits:
 		if ja {
-			return fmt.Sprintf("%s%d台は%sの時間帯に収まりません。最短は%sのときです (%s)。", label, a.hosts, win, consoles(a.plan.Consoles), plan)
+			return fmt.Sprintf("%s%d台は%sの時間帯に収まりません。最短は%sのときです (%s)。", label, a.Hosts, win, consoles(a.Plan.Consoles), best)
 		}
-		return fmt.Sprintf("%s%d hosts do not fit a %s window; the shortest is with %s (%s).", label, a.hosts, win, consoles(a.plan.Consoles), plan)
-	case a.kind == consolesFor:
+		return fmt.Sprintf("%s%d hosts do not fit a %s window; the shortest is with %s (%s).", label, a.Hosts, win, consoles(a.Plan.Consoles), best)
+	case a.Question == plan.ConsolesFor:
 		if ja {
-			return fmt.Sprintf("%s%d台を%sに収めるには%sが必要です (%s)。", label, a.hosts, win, consoles(a.plan.Consoles), plan)
+			return fmt.Sprintf("%s%d台を%sに収めるには%sが必要です (%s)。", label, a.Hosts, win, consoles(a.Plan.Consoles), best)
 		}
-		return fmt.Sprintf("%s%d hosts fit a %s window with %s (%s).", label, a.hosts, win, consoles(a.plan.Consoles), plan)
-	case a.miss != nil:
+		return fmt.Sprintf("%s%d hosts fit a %s window with %s (%s).", label, a.Hosts, win, consoles(a.Plan.Consoles), best)
+	case !a.Fits:
 		if ja {
-			return fmt.Sprintf("%s%sでは1回に1台ずつにしても%sの時間帯に収まりません (%s)。", label, consoles(a.plan.Consoles), win, plan)
+			return fmt.Sprintf("%s%sでは1回に1台ずつにしても%sの時間帯に収まりません (%s)。", label, consoles(a.Plan.Consoles), win, best)
 		}
-		return fmt.Sprintf("%sWith %s even one host per window does not fit a %s window (%s).", label, consoles(a.plan.Consoles), win, plan)
+		return fmt.Sprintf("%sWith %s even one host per window does not fit a %s window (%s).", label, consoles(a.Plan.Consoles), win, best)
 	default:
-		per := (a.hosts + a.plan.Windows - 1) / a.plan.Windows
+		per := (a.Hosts + a.Plan.Windows - 1) / a.Plan.Windows
 		if ja {
-			return fmt.Sprintf("%s%sでは、%d台を%d回の時間帯に分ければ各回%sに収まります (1回%d台まで、%s)。", label, consoles(a.plan.Consoles), a.hosts, a.plan.Windows, win, per, plan)
+			return fmt.Sprintf("%s%sでは、%d台を%d回の時間帯に分ければ各回%sに収まります (1回%d台まで、%s)。", label, consoles(a.Plan.Consoles), a.Hosts, a.Plan.Windows, win, per, best)
 		}
-		return fmt.Sprintf("%sWith %s, %d hosts need %d windows of %s (up to %d hosts each, %s).", label, consoles(a.plan.Consoles), a.hosts, a.plan.Windows, win, per, plan)
+		return fmt.Sprintf("%sWith %s, %d hosts need %d windows of %s (up to %d hosts each, %s).", label, consoles(a.Plan.Consoles), a.Hosts, a.Plan.Windows, win, per, best)
 	}
 }
 
@@ -163,8 +185,12 @@ func sentence(a answer, o options) string {
 // curve what it is made of.
 func seriesLabel(c *estimate.Curve, lang string) string {
 	s := c.Series()
-	if s.KB == "" {
-		return fmt.Sprintf(tableLabels[lang].setupCurve, duration(c.Setup(), lang, false))
+	if c.Given() {
+		label := fmt.Sprintf(tableLabels[lang].setupCurve, duration(c.Setup(), lang, false))
+		if s.KB != "" {
+			label = s.KB + " (" + label + ")"
+		}
+		return label
 	}
 	return s.String()
 }
@@ -340,12 +366,15 @@ func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, cal *estimate.Cal
 		tried, reason := c.Choice()
 		s := c.Series()
 		name := s.String()
-		if s.KB == "" {
+		if c.Given() {
 			name = fmt.Sprintf("setup %.2f min (%s)", c.Setup(), s.Console)
+			if s.KB != "" {
+				name = s.KB + " " + name
+			}
 		}
 		fmt.Fprintf(out, "%s\n", name)
 		switch {
-		case s.KB == "":
+		case c.Given():
 			fmt.Fprintf(out, "model: minutes = setup + perHost × hosts, setup given, perHost pooled over the console's series\n")
 		case cal != nil:
 			fmt.Fprintf(out, "model: %s, calibrated: minutes = (setup + offset) + speed × perHost × hosts\n", f.Model)
@@ -359,7 +388,7 @@ func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, cal *estimate.Cal
 		coef := table{header: []string{"", "Estimate", "Std. Error", "t value", "Pr(>|t|)"}, right: []bool{false, true, true, true, true}}
 		names := map[string]string{"(Intercept)": "setup (min)", "x": "per host (min)", "x^c": "rate (min)", "c": "exponent c"}
 		for _, k := range f.Coefficients() {
-			if s.KB == "" && k.Name == "(Intercept)" {
+			if c.Given() && k.Name == "(Intercept)" {
 				coef.add(names[k.Name], num(k.Value), "(given)", "", "")
 				continue
 			}

@@ -1,0 +1,588 @@
+// Package plan answers a planner's whole question in one call: this
+// month's bundle of patches, on a whole fleet (sizes, or hosts per
+// platform), with so many consoles or as many as a maintenance window
+// needs, at a confidence level, calibrated to the site or not.
+//
+// A Request names the question; New resolves it against a catalog into a
+// Query, which knows its curves, the patch × platform pairs it skips and
+// the rows it makes, before any estimate; Query.Each makes the rows one by
+// one (a sweep of millions needs no memory for them), and Query.Answer
+// collects them with the window's answers. The estimate command builds
+// the same Request from its flags, so a planning tool that imports this
+// package gets the same numbers.
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/patchtime/patchtime/estimate"
+)
+
+// Request is a planner's question.
+type Request struct {
+	// Patches are KB numbers or bulletin IDs (KB899588, 899588, MS05-039);
+	// several form a bundle, rolled out one after another on the same
+	// consoles.
+	Patches []string
+	// Unlisted are patches with no table, each its setup plus the per-host
+	// rate pooled over every table of its console; they join the bundle.
+	Unlisted []Unlisted
+	// Platform, with Hosts, keeps only the platform rows whose name
+	// contains it, ignoring case ("" keeps all). A patch with no such row
+	// is skipped (see Query.Skipped).
+	Platform string
+	// Hosts are the fleet sizes to answer for, in order; or
+	Hosts []Range
+	// Fleet is a mixed fleet: hosts per platform. Each patch applies to
+	// the platforms it has a row for; the others are skipped.
+	Fleet []Group
+	// Consoles are the console counts to answer for; none means 1.
+	Consoles []Range
+	// Contention and Coherency, when not nil, are the USL σ and κ of the
+	// consoles (see estimate.Scenario); nil means the calibration's, or 0.
+	Contention, Coherency *float64
+	// Level is the confidence level of the prediction intervals; 0 means
+	// estimate.DefaultLevel.
+	Level float64
+	// Pooled uses each console's pooled per-host rate instead of each
+	// table's own.
+	Pooled bool
+	// Calibration, when not nil, adjusts every curve to the site's own
+	// rollouts (see estimate.Catalog.Calibrate): speed, offset, and σ and
+	// κ where the request gives none.
+	Calibration *estimate.Calibration
+	// Window, when above 0, is a maintenance window: the answer says how
+	// many consoles fit the fleet in it, or with Consoles given how many
+	// windows the fleet needs, or with no fleet how many hosts fit it.
+	Window time.Duration
+	// Upper plans the window on the top of the prediction interval rather
+	// than on the estimate.
+	Upper bool
+}
+
+// Unlisted is a patch with no published table.
+type Unlisted struct {
+	Name    string        // how outputs name it, e.g. KB999001; may be empty
+	Setup   time.Duration // its setup time, at least 0
+	Console string        // whose pooled per-host rate: a console name or part of it
+}
+
+// Group is one platform of a mixed fleet.
+type Group struct {
+	Platform string // part of the platform's name, ignoring case: XP, 2000
+	Hosts    int    // machines of that platform, 1 to estimate.MaxHosts
+}
+
+// Range is the counts From, From+Step, …, To; a single count n is
+// Range{n, n, 1}. It is kept as its ends, so a sweep of millions costs no
+// memory.
+type Range struct{ From, To, Step int }
+
+// Counts returns a Range of each of the counts given.
+func Counts(n ...int) []Range {
+	r := make([]Range, len(n))
+	for i, v := range n {
+		r[i] = Range{v, v, 1}
+	}
+	return r
+}
+
+// Len is the number of counts in rs, saturating at math.MaxInt; a Range
+// running backwards or with a step below 1 has none.
+func Len(rs []Range) int {
+	n := 0
+	for _, r := range rs {
+		if r.Step < 1 || r.To < r.From {
+			continue
+		}
+		n = addCapped(n, (r.To-r.From)/r.Step+1)
+	}
+	return n
+}
+
+// All yields the counts of rs in order.
+func All(rs []Range) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for _, r := range rs {
+			if r.Step < 1 {
+				continue
+			}
+			for x := r.From; x <= r.To; x += r.Step {
+				if !yield(x) {
+					return
+				}
+				if x > math.MaxInt-r.Step {
+					break
+				}
+			}
+		}
+	}
+}
+
+// Kind says what a Row is.
+type Kind int
+
+const (
+	Part  Kind = iota // one patch on one platform
+	Total             // the sum of a rollout's parts
+)
+
+func (k Kind) String() string {
+	if k == Total {
+		return "total"
+	}
+	return "part"
+}
+
+// Row is one row of an answer: a part's estimate, or a rollout's total
+// (Curve nil; Scenario.Hosts is then the hosts of one window).
+type Row struct {
+	Kind     Kind
+	Curve    *estimate.Curve
+	Estimate estimate.Estimate
+}
+
+// Skip is a patch × platform pair the request names but the catalog has no
+// row for: a platform the patch does not apply to.
+type Skip struct {
+	Patch    string // the patch as the catalog names it (its KB)
+	Platform string // the platform asked for: a mixed fleet's group, or Request.Platform
+}
+
+// Question is what a window answer answers.
+type Question int
+
+const (
+	ConsolesFor Question = iota // the fewest consoles that fit the fleet in the window
+	WindowsFor                  // the fewest windows the given consoles need
+	HostsFor                    // the most hosts that fit one window
+)
+
+// Window is the answer to a window question for one rollout.
+type Window struct {
+	Question Question
+	Curve    *estimate.Curve // the curve asked about; nil for a bundle or mixed fleet
+	Hosts    int             // the fleet, hosts; for HostsFor, the hosts that fit
+	Window   estimate.Window // the window asked for
+	Plan     estimate.Plan   // the plan found or, when the window is out of reach, the best one
+	Fits     bool            // the plan fits the window
+	Reason   string          // why not, when it does not fit
+}
+
+// HostsPerWindow is ⌈Hosts / Plan.Windows⌉, the hosts of each window.
+func (w Window) HostsPerWindow() int {
+	if w.Plan.Windows < 1 {
+		return w.Hosts
+	}
+	return (w.Hosts + w.Plan.Windows - 1) / w.Plan.Windows
+}
+
+// Answer is the whole answer to a Request.
+type Answer struct {
+	Rows    []Row    // parts, and after each rollout's parts its total
+	Windows []Window // the window's answer for each rollout, when a window was asked
+	Skipped []Skip   // the patch × platform pairs left out
+}
+
+// Query is a Request resolved against a catalog: its curves, calibrated
+// and at the asked level, and the jobs they make.
+type Query struct {
+	req         Request
+	curves      []*estimate.Curve // every curve once, in the order asked
+	rollout     bool              // the curves run one after another on the same consoles
+	fleet       []estimate.Job    // a mixed fleet's jobs
+	skipped     []Skip
+	hosts       int // a mixed fleet's hosts
+	contention  float64
+	coherency   float64
+	level       float64
+	window      estimate.Window
+	hostsGiven  bool
+	consolesSet bool
+}
+
+// New resolves r against cat: the curves of its patches (and of its
+// unlisted ones), calibrated and at the asked level; the pairs it skips;
+// σ and κ. It makes no estimate.
+func New(cat *estimate.Catalog, r Request) (*Query, error) {
+	if cat == nil {
+		return nil, errors.New("plan: no catalog")
+	}
+	q := &Query{req: r, level: r.Level, hostsGiven: Len(r.Hosts) > 0, consolesSet: len(r.Consoles) > 0}
+	if q.level == 0 {
+		q.level = estimate.DefaultLevel
+	}
+	if !(q.level > 0 && q.level < 1) {
+		return nil, fmt.Errorf("confidence level %v: want more than 0 and less than 1, e.g. 0.95", r.Level)
+	}
+	if r.Window < 0 {
+		return nil, fmt.Errorf("window %v: want more than 0", r.Window)
+	}
+	q.window = estimate.Window{Minutes: r.Window.Minutes(), Upper: r.Upper}
+	if len(r.Consoles) == 0 {
+		q.req.Consoles = Counts(1)
+	}
+	if len(r.Fleet) > 0 && q.hostsGiven {
+		return nil, errors.New("give either fleet sizes or a mixed fleet, not both")
+	}
+	if len(r.Fleet) > 0 && r.Platform != "" {
+		return nil, errors.New("a platform filter and a mixed fleet both pick platforms; drop the filter")
+	}
+	cal := r.Calibration
+	s := estimate.Scenario{}
+	if cal != nil {
+		s = cal.Scenario(s)
+	}
+	q.contention, q.coherency = s.Contention, s.Coherency
+	if r.Contention != nil {
+		q.contention = *r.Contention
+	}
+	if r.Coherency != nil {
+		q.coherency = *r.Coherency
+	}
+	get := cat.Curves
+	if r.Pooled {
+		get = cat.PooledCurves
+	}
+	seen := map[estimate.Series]bool{}
+	add := func(c *estimate.Curve) (*estimate.Curve, error) {
+		if cal != nil && !c.Given() {
+			c = cal.Apply(c)
+		}
+		c, err := c.WithLevel(q.level)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[c.Series()] {
+			seen[c.Series()] = true
+			q.curves = append(q.curves, c)
+		}
+		return c, nil
+	}
+	var unlisted []*estimate.Curve
+	for _, u := range r.Unlisted {
+		pool, err := cat.Pool(u.Console)
+		if err != nil {
+			return nil, err
+		}
+		c, err := pool.Patch(u.Name, u.Setup)
+		if err != nil {
+			return nil, err
+		}
+		if c, err = add(c); err != nil {
+			return nil, err
+		}
+		unlisted = append(unlisted, c)
+	}
+	for _, g := range r.Fleet {
+		q.hosts += g.Hosts
+	}
+	groups := len(unlisted) // patches whose curves are new
+	for _, p := range r.Patches {
+		if len(r.Fleet) > 0 {
+			covered := false
+			for _, g := range r.Fleet {
+				cs, err := get(p, g.Platform)
+				if kb, lacks := lacking(cat, p, err); lacks {
+					q.skipped = append(q.skipped, Skip{Patch: kb, Platform: g.Platform})
+					continue
+				}
+				if err != nil {
+					return nil, err
+				}
+				if len(cs) > 1 {
+					return nil, &AmbiguousError{Patch: p, Group: &g, Platforms: platforms(cs)}
+				}
+				c, err := add(cs[0])
+				if err != nil {
+					return nil, err
+				}
+				q.fleet = append(q.fleet, estimate.Job{Curve: c, Hosts: g.Hosts})
+				covered = true
+			}
+			if covered {
+				q.rollout = true
+			}
+			continue
+		}
+		cs, err := get(p, r.Platform)
+		if kb, lacks := lacking(cat, p, err); lacks && (len(r.Patches) > 1 || len(r.Unlisted) > 0) {
+			q.skipped = append(q.skipped, Skip{Patch: kb, Platform: r.Platform})
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		fresh := false
+		for _, c := range cs {
+			fresh = fresh || !seen[c.Series()]
+			if _, err := add(c); err != nil {
+				return nil, err
+			}
+		}
+		if fresh {
+			groups++
+			if len(r.Patches)+len(r.Unlisted) > 1 && len(cs) > 1 {
+				return nil, &AmbiguousError{Patch: p, Platforms: platforms(cs)}
+			}
+		}
+	}
+	if len(r.Fleet) > 0 {
+		for _, c := range unlisted { // an unlisted patch applies to the whole fleet
+			q.fleet = append(q.fleet, estimate.Job{Curve: c, Hosts: q.hosts})
+		}
+		if len(q.fleet) == 0 {
+			return nil, fmt.Errorf("no patch applies to any platform of the fleet (%s)", fleetNames(r.Fleet))
+		}
+		q.rollout = true
+	}
+	if groups > 1 {
+		q.rollout = true
+	}
+	if len(q.curves) == 0 {
+		return nil, errors.New("no patch given")
+	}
+	return q, nil
+}
+
+// lacking reports whether err says that patch p has no row for the
+// platform asked, and the patch's KB.
+func lacking(cat *estimate.Catalog, p string, err error) (string, bool) {
+	var pe *estimate.PlatformError
+	if !errors.As(err, &pe) {
+		return "", false
+	}
+	return pe.Patch, true
+}
+
+func platforms(cs []*estimate.Curve) []string {
+	var names []string
+	for _, c := range cs {
+		names = append(names, c.Series().Platform)
+	}
+	return names
+}
+
+// AmbiguousError means a patch has several platform rows where a rollout
+// needs one: in a bundle (Group nil), or for one group of a mixed fleet.
+type AmbiguousError struct {
+	Patch     string   // the patch as asked
+	Group     *Group   // the mixed fleet's group; nil in a bundle
+	Platforms []string // the rows that match
+}
+
+func (e *AmbiguousError) Error() string {
+	if e.Group != nil {
+		return fmt.Sprintf("%s=%d: %q matches %d platform rows of %s (%s); say which",
+			e.Group.Platform, e.Group.Hosts, e.Group.Platform, len(e.Platforms), e.Patch, strings.Join(e.Platforms, ", "))
+	}
+	return fmt.Sprintf("a bundle takes one platform row per patch, and %s has %d (%s); pick one with a platform filter, or give a mixed fleet",
+		e.Patch, len(e.Platforms), strings.Join(e.Platforms, ", "))
+}
+
+func fleetNames(f []Group) string {
+	var names []string
+	for _, g := range f {
+		names = append(names, g.Platform)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Curves returns every curve of the query once, in the order asked.
+func (q *Query) Curves() []*estimate.Curve { return append([]*estimate.Curve(nil), q.curves...) }
+
+// Skipped returns the patch × platform pairs left out.
+func (q *Query) Skipped() []Skip { return append([]Skip(nil), q.skipped...) }
+
+// Rollout reports whether the curves run one after another on the same
+// consoles (a bundle, or a mixed fleet), with a total row per rollout.
+func (q *Query) Rollout() bool { return q.rollout }
+
+// Scaling returns the σ and κ the query uses: the request's, else the
+// calibration's, else 0.
+func (q *Query) Scaling() (contention, coherency float64) { return q.contention, q.coherency }
+
+// Rows is the number of rows Each makes at most, totals included,
+// saturating at math.MaxInt.
+func (q *Query) Rows() int {
+	consoles := Len(q.req.Consoles)
+	if len(q.fleet) > 0 {
+		return mulCapped(consoles, len(q.fleet)+1)
+	}
+	per := mulCapped(max(Len(q.req.Hosts), 1), consoles)
+	if q.rollout {
+		return mulCapped(per, len(q.curves)+1)
+	}
+	return mulCapped(per, len(q.curves))
+}
+
+// Each makes the rows one by one, handing each to emit, and returns the
+// window's answers. An error from emit stops it.
+func (q *Query) Each(emit func(Row) error) ([]Window, error) {
+	w := q.window
+	var answers []Window
+	if q.rollout {
+		if len(q.fleet) > 0 {
+			for k := range All(q.req.Consoles) {
+				a, err := q.plan(q.fleet, q.hosts, k, emit)
+				if err != nil {
+					return nil, err
+				}
+				answers = append(answers, a...)
+			}
+			return answers, nil
+		}
+		for h := range All(q.req.Hosts) {
+			jobs := make([]estimate.Job, len(q.curves))
+			for i, c := range q.curves {
+				jobs[i] = estimate.Job{Curve: c, Hosts: h}
+			}
+			for k := range All(q.req.Consoles) {
+				a, err := q.plan(jobs, h, k, emit)
+				if err != nil {
+					return nil, err
+				}
+				answers = append(answers, a...)
+			}
+		}
+		return answers, nil
+	}
+	first := 1
+	for k := range All(q.req.Consoles) {
+		first = k
+		break
+	}
+	for _, c := range q.curves {
+		if w.Minutes > 0 && !q.hostsGiven {
+			s := estimate.Scenario{Consoles: first, Contention: q.contention, Coherency: q.coherency}
+			h, e, err := c.HostsFor(s, w)
+			var miss *estimate.WindowError
+			if errors.As(err, &miss) {
+				answers = append(answers, Window{Question: HostsFor, Curve: c, Window: w, Plan: miss.Best, Reason: miss.Reason})
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if err := emit(Row{Part, c, e}); err != nil {
+				return nil, err
+			}
+			answers = append(answers, Window{Question: HostsFor, Curve: c, Hosts: h, Window: w, Fits: true,
+				Plan: estimate.Plan{Consoles: e.Consoles, Windows: 1, Jobs: []estimate.Estimate{e}, Minutes: e.Minutes, Low: e.Low, High: e.High, Level: e.Level, Extrapolated: e.Extrapolated}})
+			continue
+		}
+		for h := range All(q.req.Hosts) {
+			for k := range All(q.req.Consoles) {
+				if w.Minutes > 0 {
+					a, err := q.plan([]estimate.Job{{Curve: c, Hosts: h}}, h, k, emit)
+					if err != nil {
+						return nil, err
+					}
+					answers = append(answers, a...)
+					continue
+				}
+				e, err := c.Estimate(estimate.Scenario{Hosts: h, Consoles: k, Contention: q.contention, Coherency: q.coherency})
+				if err != nil {
+					return nil, err
+				}
+				if err := emit(Row{Part, c, e}); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return answers, nil
+}
+
+// plan estimates one rollout of hosts machines on k consoles and, with a
+// window, answers its question: the consoles it needs, or with consoles
+// given the windows. It emits the jobs' rows and, for several jobs, their
+// total.
+func (q *Query) plan(jobs []estimate.Job, hosts, k int, emit func(Row) error) ([]Window, error) {
+	w := q.window
+	r := estimate.Rollout{Jobs: jobs, Consoles: k, Contention: q.contention, Coherency: q.coherency}
+	var p estimate.Plan
+	var err error
+	question := ConsolesFor
+	switch {
+	case w.Minutes == 0:
+		p, err = r.Estimate()
+	case q.consolesSet:
+		question = WindowsFor
+		p, err = r.WindowsFor(w)
+	default:
+		p, err = r.ConsolesFor(w)
+	}
+	var miss *estimate.WindowError
+	if errors.As(err, &miss) {
+		p, err = miss.Best, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range p.Jobs {
+		if err := emit(Row{Part, jobs[i].Curve, e}); err != nil {
+			return nil, err
+		}
+	}
+	if len(jobs) > 1 {
+		perWindow := (hosts + p.Windows - 1) / p.Windows
+		total := estimate.Estimate{
+			Scenario: estimate.Scenario{Hosts: perWindow, Consoles: p.Consoles, Contention: r.Contention, Coherency: r.Coherency},
+			Minutes:  p.Minutes, Low: p.Low, High: p.High, Level: p.Level, Extrapolated: p.Extrapolated}
+		if err := emit(Row{Kind: Total, Estimate: total}); err != nil {
+			return nil, err
+		}
+	}
+	if w.Minutes == 0 {
+		return nil, nil
+	}
+	a := Window{Question: question, Hosts: hosts, Window: w, Plan: p, Fits: miss == nil}
+	if miss != nil {
+		a.Reason = miss.Reason
+	}
+	if len(jobs) == 1 {
+		a.Curve = jobs[0].Curve
+	}
+	return []Window{a}, nil
+}
+
+// Answer makes every row and returns the whole answer. For sweeps of many
+// rows, Each hands them over one by one instead.
+func (q *Query) Answer() (*Answer, error) {
+	a := &Answer{Skipped: q.Skipped()}
+	var err error
+	a.Windows, err = q.Each(func(r Row) error { a.Rows = append(a.Rows, r); return nil })
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Ask resolves r against cat and answers it: New, then Query.Answer.
+func Ask(cat *estimate.Catalog, r Request) (*Answer, error) {
+	q, err := New(cat, r)
+	if err != nil {
+		return nil, err
+	}
+	return q.Answer()
+}
+
+func addCapped(a, b int) int {
+	if a > math.MaxInt-b {
+		return math.MaxInt
+	}
+	return a + b
+}
+
+func mulCapped(a, b int) int {
+	if a != 0 && b > math.MaxInt/a {
+		return math.MaxInt
+	}
+	return a * b
+}
