@@ -17,11 +17,13 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/estimate"
 	"github.com/patchtime/patchtime/internal/seeds"
+	"github.com/patchtime/patchtime/plan"
 )
 
 // line is the straight line of a curve and its prediction interval, worked
@@ -88,8 +90,8 @@ func BenchmarkEstimate(b *testing.B) {
 			x := float64(h)
 			y := l.a + l.b*x
 			half := l.t * math.Sqrt(l.s2*(1+1/l.n+(x-l.xbar)*(x-l.xbar)/l.sxx))
-			e := estimate.Estimate{Scenario: estimate.Scenario{Hosts: h, Consoles: 1}, Minutes: y,
-				Low: math.Max(0, y-half), High: y + half, Level: 0.95, Extrapolated: x < l.lo || x > l.hi}
+			e := estimate.Estimate{Scenario: estimate.Scenario{Hosts: h, Scaling: estimate.Scaling{Consoles: 1}},
+				Span: estimate.Span{Minutes: y, Low: math.Max(0, y-half), High: y + half, Level: 0.95, Extrapolated: x < l.lo || x > l.hi}}
 			sum += e.Minutes + e.Low + e.High
 		}
 		sinkMinutes = sum
@@ -180,7 +182,7 @@ func writeSweep(w io.Writer, c *estimate.Curve, hosts, consoles int) error {
 	cw := estimate.NewCSVWriter(w)
 	for h := 1; h <= hosts; h++ {
 		for k := 1; k <= consoles; k++ {
-			e, err := c.Estimate(estimate.Scenario{Hosts: h, Consoles: k})
+			e, err := c.Estimate(estimate.Scenario{Hosts: h, Scaling: estimate.Scaling{Consoles: k}})
 			if err != nil {
 				return err
 			}
@@ -199,7 +201,7 @@ func writeBaseline(w io.Writer, c *estimate.Curve, hosts, consoles int) error {
 	s := c.Series()
 	prefix := s.KB + "," + s.Bulletin + "," + s.Platform + "," + s.Console + ","
 	buf := make([]byte, 0, 64<<10)
-	buf = append(buf, "patch,bulletin,platform,console,hosts,consoles,minutes,low_minutes,high_minutes,duration,extrapolated\n"...)
+	buf = append(buf, "patch,bulletin,platform,console,hosts,consoles,minutes,low_minutes,high_minutes,duration,extrapolated,row,windows,window_minutes,fits\n"...)
 	for h := 1; h <= hosts; h++ {
 		for k := 1; k <= consoles; k++ {
 			x := float64((h + k - 1) / k)
@@ -216,10 +218,10 @@ func writeBaseline(w io.Writer, c *estimate.Curve, hosts, consoles int) error {
 			buf = append(buf, ',')
 			buf = strconv.AppendFloat(buf, y+half, 'f', 2, 64)
 			buf = append(buf, ',')
-			buf = bulletin.AppendDuration(buf, estimate.Estimate{Minutes: y}.Duration())
+			buf = bulletin.AppendDuration(buf, estimate.Estimate{Span: estimate.Span{Minutes: y}}.Duration())
 			buf = append(buf, ',')
 			buf = strconv.AppendBool(buf, x < l.lo || x > l.hi)
-			buf = append(buf, '\n')
+			buf = append(buf, ",part,,,\n"...)
 			if len(buf) > 60<<10 {
 				if _, err := w.Write(buf); err != nil {
 					return err
@@ -327,5 +329,85 @@ func BenchmarkProcess(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// wholeFleet is the planner's whole question: this month's bundle of three
+// patches on a fleet of three platforms, in a four-hour window, the
+// fewest consoles searched for. scale multiplies the fleet.
+func wholeFleet(scale int) plan.Request {
+	return plan.Request{
+		Patches: []string{"KB899588", "KB937894", "KB885881"},
+		Fleet:   []plan.Group{{Platform: "XP", Hosts: 3000 * scale}, {Platform: "2000", Hosts: 800 * scale}, {Platform: "2003", Hosts: 150 * scale}},
+		Window:  4 * time.Hour,
+	}
+}
+
+// BenchmarkWholeFleet answers the whole question from a built catalog;
+// the baseline answers it from the six parts' lines, worked out once, by
+// trying every console count until the total fits (what the search must
+// find), with no intervals, no checks and nothing kept.
+func BenchmarkWholeFleet(b *testing.B) {
+	cat := estimate.Default()
+	if _, err := plan.Ask(cat, wholeFleet(1)); err != nil { // fits the curves once
+		b.Fatal(err)
+	}
+	b.Run("code=patchtime", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			a, err := plan.Ask(cat, wholeFleet(1))
+			if err != nil || !a.Windows[0].Fits {
+				b.Fatal(err)
+			}
+			sinkMinutes = a.Windows[0].Plan.Minutes
+		}
+	})
+	b.Run("code=baseline", func(b *testing.B) {
+		type part struct {
+			l     line
+			hosts int
+		}
+		var parts []part
+		for _, p := range []struct{ kb, platform string }{{"KB899588", "XP"}, {"KB899588", "2000"}, {"KB899588", "2003"}, {"KB937894", "XP"}, {"KB937894", "2000"}, {"KB885881", "2003"}} {
+			cs, err := cat.Curves(p.kb, p.platform)
+			if err != nil {
+				b.Fatal(err)
+			}
+			hosts := map[string]int{"XP": 3000, "2000": 800, "2003": 150}[p.platform]
+			parts = append(parts, part{lineOf(cs[0]), hosts})
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			for c := 1; ; c++ {
+				total := 0.0
+				for _, p := range parts {
+					total += p.l.a + p.l.b*float64((p.hosts+c-1)/c)
+				}
+				if total <= 240 {
+					sinkMinutes = total
+					break
+				}
+			}
+		}
+	})
+}
+
+// TestWholeFleetAllocations: the planner's question allocates a bounded
+// amount whatever the fleet's size: its rows are a fixed few and its
+// consoles are found by bisection over at most 100,000 counts (17 steps),
+// so from 3,950 hosts to 39,500,000 the allocations grow by at most one
+// plan per extra step, and not at all once the count is capped.
+func TestWholeFleetAllocations(t *testing.T) {
+	cat := estimate.Default()
+	allocs := func(scale int) float64 {
+		return testing.AllocsPerRun(20, func() {
+			if _, err := plan.Ask(cat, wholeFleet(scale)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	small, large, larger := allocs(1), allocs(1000), allocs(10000)
+	if large != larger || large-small > 17-11 || larger > 150 {
+		t.Errorf("allocations: %v for 3,950 hosts, %v for 3,950,000, %v for 39,500,000", small, large, larger)
 	}
 }

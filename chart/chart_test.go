@@ -23,7 +23,7 @@ func curves(t *testing.T, patch string) []*estimate.Curve {
 
 func TestPNGOfTheAskedSize(t *testing.T) {
 	cs := curves(t, "KB937894")
-	p, err := New(cs, Options{Title: "KB937894 (MS07-065)", Marks: []Mark{{cs[0], estimate.Scenario{Hosts: 1200, Consoles: 2}}}})
+	p, err := New(cs, Options{Title: "KB937894 (MS07-065)", Marks: []Mark{{cs[0], estimate.Scenario{Hosts: 1200, Scaling: estimate.Scaling{Consoles: 2}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,28 +16,134 @@ import (
 //
 //	minutes = Setup_s + Offset + Speed × PerHost_s × ⌈hosts/c⌉ × (1 + σ(c−1) + κc(c−1)).
 //
-// Get one from Catalog.Calibrate; the zero Calibration is not usable.
+// Get one from Catalog.Calibrate; its values cannot be changed, so what
+// it reports is what Apply applies. The zero Calibration changes nothing:
+// Apply returns the curve as it is, Speed is 1, RMSE NaN and the other
+// values 0.
 type Calibration struct {
-	Speed         float64 // site per-host time over the published one; 1 means as published
-	SpeedSE       float64 // standard error of Speed
-	Offset        float64 // minutes added to every setup
-	OffsetSE      float64 // standard error of Offset, minutes
-	Contention    float64 // σ ≥ 0; 0 unless Scaling
-	ContentionSE  float64 // standard error of σ (delta method)
-	Coherency     float64 // κ ≥ 0; 0 unless Scaling
-	CoherencySE   float64 // standard error of κ (delta method)
-	Scaling       bool    // σ and κ were fitted: five or more observations at three or more console counts
-	ConsoleCounts int     // distinct console counts observed
-	N             int     // observations used
-	DF            int     // residual degrees of freedom
-	RMSE          float64 // residual standard error of the calibration, minutes
+	speed, speedSE           float64
+	offset, offsetSE         float64
+	contention, contentionSE float64
+	coherency, coherencySE   float64
+	scaling                  bool
+	consoleCounts            int
+	lin                      *fit.Linear
+	obs                      []Observation // the observations, checked
+	series                   []Series      // the series each is of
+	lo, hi                   float64       // the smallest and largest load (see Curve.Load) under the calibrated σ and κ
+	minConsoles, maxConsoles int           // the fewest and the most consoles observed
+}
 
-	lin         *fit.Linear
-	obs         []Observation // the observations, checked
-	series      []Series      // the series each is of
-	lo, hi      float64       // the smallest and largest load (see Curve.Load) under the calibrated σ and κ
-	minConsoles int           // the fewest consoles observed
-	maxConsoles int           // the most consoles observed
+// ok reports whether cal is a calibration, not nil or the zero one.
+func (cal *Calibration) ok() bool { return cal != nil && cal.lin != nil }
+
+// Speed returns the site's per-host time over the published one, a pure
+// number: 1 means as published, 1.25 a quarter slower.
+func (cal *Calibration) Speed() float64 {
+	if !cal.ok() {
+		return 1
+	}
+	return cal.speed
+}
+
+// SpeedSE returns the standard error of Speed.
+func (cal *Calibration) SpeedSE() float64 {
+	if !cal.ok() {
+		return 0
+	}
+	return cal.speedSE
+}
+
+// Offset returns the minutes the site adds to every setup.
+func (cal *Calibration) Offset() float64 {
+	if !cal.ok() {
+		return 0
+	}
+	return cal.offset
+}
+
+// OffsetSE returns the standard error of Offset, minutes.
+func (cal *Calibration) OffsetSE() float64 {
+	if !cal.ok() {
+		return 0
+	}
+	return cal.offsetSE
+}
+
+// Contention returns σ ≥ 0, the USL contention between consoles, a pure
+// number (the fraction of one console's work each further console adds);
+// 0 unless Scaling.
+func (cal *Calibration) Contention() float64 {
+	if !cal.ok() {
+		return 0
+	}
+	return cal.contention
+}
+
+// ContentionSE returns the standard error of σ (by the delta method); 0
+// unless Scaling, or when σ is held at its bound 0.
+func (cal *Calibration) ContentionSE() float64 {
+	if !cal.ok() {
+		return 0
+	}
+	return cal.contentionSE
+}
+
+// Coherency returns κ ≥ 0, the USL coherency cost between consoles, a
+// pure number (the fraction each pair of consoles adds); 0 unless
+// Scaling.
+func (cal *Calibration) Coherency() float64 {
+	if !cal.ok() {
+		return 0
+	}
+	return cal.coherency
+}
+
+// CoherencySE returns the standard error of κ (by the delta method); 0
+// unless Scaling, or when κ is held at its bound 0.
+func (cal *Calibration) CoherencySE() float64 {
+	if !cal.ok() {
+		return 0
+	}
+	return cal.coherencySE
+}
+
+// Scaling reports whether σ and κ were fitted: five or more observations
+// at three or more console counts.
+func (cal *Calibration) Scaling() bool { return cal.ok() && cal.scaling }
+
+// ConsoleCounts returns the number of distinct console counts observed.
+func (cal *Calibration) ConsoleCounts() int {
+	if !cal.ok() {
+		return 0
+	}
+	return cal.consoleCounts
+}
+
+// N returns the number of observations used.
+func (cal *Calibration) N() int {
+	if !cal.ok() {
+		return 0
+	}
+	return cal.lin.N
+}
+
+// DF returns the residual degrees of freedom: N less the coefficients
+// fitted (those held at a bound not counted).
+func (cal *Calibration) DF() int {
+	if !cal.ok() {
+		return 0
+	}
+	return cal.lin.DF
+}
+
+// RMSE returns the residual standard error of the calibration, minutes;
+// NaN when no degrees of freedom are left.
+func (cal *Calibration) RMSE() float64 {
+	if !cal.ok() {
+		return math.NaN()
+	}
+	return cal.lin.RMSE
 }
 
 // Minimum observations for a calibration.
@@ -48,7 +154,7 @@ const (
 )
 
 // ErrTooFewObservations means a calibration has too few observations; the
-// error wrapping it says how many it needs.
+// error wrapping it, a *TooFewError, says how many it needs.
 var ErrTooFewObservations = errors.New("too few observations")
 
 // Calibrate fits a site's observed rollouts against the catalog's curves
@@ -61,10 +167,10 @@ var ErrTooFewObservations = errors.New("too few observations")
 // line.
 func (c *Catalog) Calibrate(obs []Observation) (*Calibration, error) {
 	if len(obs) < minCalibration {
-		return nil, fmt.Errorf("calibration needs at least %d observed rollouts, the observations have %d: %w",
-			minCalibration, len(obs), ErrTooFewObservations)
+		return nil, &TooFewError{What: tooFewRollouts, Need: minCalibration, Have: len(obs)}
 	}
 	consoles := map[int]bool{}
+	loads := map[int]bool{}
 	var rows [][]float64
 	var y []float64
 	var curves []*Curve
@@ -84,10 +190,11 @@ func (c *Catalog) Calibrate(obs []Observation) (*Calibration, error) {
 		rows = append(rows, []float64{1, u, u * (k - 1), u * k * (k - 1)})
 		y = append(y, o.Minutes-cv.Setup())
 		consoles[o.Consoles] = true
+		loads[perConsole(o.Hosts, o.Consoles)] = true
 		curves = append(curves, cv)
 	}
-	cal := &Calibration{Scaling: len(consoles) >= minConsoles && len(obs) >= minScaling, ConsoleCounts: len(consoles)}
-	if !cal.Scaling {
+	cal := &Calibration{scaling: len(consoles) >= minConsoles && len(obs) >= minScaling, consoleCounts: len(consoles)}
+	if !cal.scaling {
 		for i := range rows {
 			rows[i] = rows[i][:2]
 		}
@@ -95,7 +202,7 @@ func (c *Catalog) Calibrate(obs []Observation) (*Calibration, error) {
 	lin, err := fit.LeastSquares(rows, y, []bool{false, false, true, true}[:len(rows[0])], options(obs))
 	if err != nil {
 		if errors.Is(err, fit.ErrNoSpread) || errors.Is(err, fit.ErrTooFewPoints) {
-			return nil, fmt.Errorf("calibration needs observations at two or more fleet sizes per console: %w", ErrTooFewObservations)
+			return nil, &TooFewError{What: tooFewSizes, Need: 2, Have: len(loads)}
 		}
 		return nil, err
 	}
@@ -103,18 +210,17 @@ func (c *Catalog) Calibrate(obs []Observation) (*Calibration, error) {
 		return nil, fmt.Errorf("the observations give a site speed of %.3g (≤ 0): the more hosts, the faster; check them", lin.Coef[1])
 	}
 	cal.lin = lin
-	cal.N, cal.DF, cal.RMSE = lin.N, lin.DF, lin.RMSE
-	cal.Offset, cal.OffsetSE = lin.Coef[0], lin.SE[0]
-	cal.Speed, cal.SpeedSE = lin.Coef[1], lin.SE[1]
-	if cal.Scaling {
-		cal.Contention, cal.ContentionSE = ratio(lin, 2, 1)
-		cal.Coherency, cal.CoherencySE = ratio(lin, 3, 1)
+	cal.offset, cal.offsetSE = lin.Coef[0], lin.SE[0]
+	cal.speed, cal.speedSE = lin.Coef[1], lin.SE[1]
+	if cal.scaling {
+		cal.contention, cal.contentionSE = ratio(lin, 2, 1)
+		cal.coherency, cal.coherencySE = ratio(lin, 3, 1)
 	}
 	cal.obs, cal.lo, cal.hi = checked, math.Inf(1), 0
 	cal.minConsoles, cal.maxConsoles = math.MaxInt, 0
 	for i, o := range checked {
 		cal.minConsoles, cal.maxConsoles = min(cal.minConsoles, o.Consoles), max(cal.maxConsoles, o.Consoles)
-		x := curves[i].Load(cal.Scenario(Scenario{Hosts: o.Hosts, Consoles: o.Consoles}))
+		x := curves[i].Load(cal.Scenario(Scenario{Hosts: o.Hosts, Scaling: Scaling{Consoles: o.Consoles}}))
 		cal.lo, cal.hi = min(cal.lo, x), max(cal.hi, x)
 		cal.series = append(cal.series, curves[i].series)
 	}
@@ -165,31 +271,36 @@ func (c *Catalog) observed(o *Observation) (*Curve, error) {
 }
 
 // Apply returns the curve calibrated to the site: the setup plus Offset,
-// the per-host time times Speed. Its estimates are those of the
-// calibration's regression, which is linear in (Offset, Speed, Speed·σ,
-// Speed·κ): the interval is exact for it, s²·(1 + jᵀ(XᵀX)⁻¹j), and widens
-// with console counts far from those observed (the published curve's own
-// uncertainty, much smaller, is left out). A scenario with the calibrated
-// σ and κ (see Scenario) gets all of that; one with other σ and κ takes
-// them as given. An estimate is extrapolated when its load lies outside
-// the site's rollouts' loads or its console count outside theirs. The
-// curve's points are the site's rollouts of c's series (none if the site
-// measured other patches).
+// the per-host time times Speed, and the calibrated σ and κ as the curve's
+// own (see Curve.Scaling): a scenario that leaves them to the curve gets
+// them (see Scaling). Its estimates are those of the calibration's
+// regression, which is linear in (Offset, Speed, Speed·σ, Speed·κ): the
+// interval is exact for it, s²·(1 + jᵀ(XᵀX)⁻¹j), and widens with console
+// counts far from those observed (the published curve's own uncertainty,
+// much smaller, is left out). A scenario with other σ and κ takes them as
+// given. An estimate is extrapolated when its load lies outside the site's
+// rollouts' loads or its console count outside theirs. The curve's points
+// are the site's rollouts of c's series (none if the site measured other
+// patches). The zero Calibration, or a c that is not a curve, gives c as
+// it is.
 func (cal *Calibration) Apply(c *Curve) *Curve {
+	if !cal.ok() || !c.ok() {
+		return c
+	}
 	b := c.PerHost()
 	cov := cal.lin.Cov
-	line := fit.Line(c.Setup()+cal.Offset, cal.Speed*b, c.fit.Exponent,
-		[2][2]float64{{cov[0][0], b * cov[0][1]}, {b * cov[1][0], b * b * cov[1][1]}}, cal.lin.Variance, cal.DF)
+	line := fit.Line(c.Setup()+cal.offset, cal.speed*b, c.fit.Exponent,
+		[2][2]float64{{cov[0][0], b * cov[0][1]}, {b * cov[1][0], b * b * cov[1][1]}}, cal.lin.Variance, cal.lin.DF)
 	d := *c
 	d.fit, d.tried = line, nil
-	d.reason = fmt.Sprintf("calibrated to %d observed rollouts: per-host time × %.3f, setup %+.2f min", cal.N, cal.Speed, cal.Offset)
+	d.reason = fmt.Sprintf("calibrated to %d observed rollouts: per-host time × %.3f, setup %+.2f min", cal.lin.N, cal.speed, cal.offset)
 	d.points = nil
 	for i, o := range cal.obs {
 		if cal.series[i] == c.series {
 			d.points = append(d.points, o)
 		}
 	}
-	d.pointScale = cal.Scenario(Scenario{})
+	d.pointScale = cal.Scenario(Scenario{}).Scaling
 	d.minHosts, d.maxHosts = int(math.Floor(cal.lo)), int(math.Ceil(cal.hi))
 	d.setLevel(c.level)
 	d.cal = &calCurve{cal: cal, setup: c.Setup(), perHost: b, exponent: c.fit.Exponent,
@@ -214,7 +325,7 @@ func (cc *calCurve) interval(s Scenario, crit float64) (y, lo, hi float64) {
 	u := cc.perHost * math.Pow(float64(perConsole(s.Hosts, s.Consoles)), cc.exponent)
 	c := float64(s.Consoles)
 	var j []float64
-	if cal.Scaling && s.Contention == cal.Contention && s.Coherency == cal.Coherency {
+	if cal.scaling && s.Contention == cal.contention && s.Coherency == cal.coherency {
 		j = []float64{1, u, u * (c - 1), u * c * (c - 1)}
 	} else {
 		j = []float64{1, u * s.Slowdown()}
@@ -234,11 +345,11 @@ func (cc *calCurve) interval(s Scenario, crit float64) (y, lo, hi float64) {
 	return y, y - half, y + half
 }
 
-// Scenario returns s with the calibrated σ and κ when the calibration
-// fitted them; otherwise s unchanged.
+// Scenario returns s with the calibrated σ and κ, Fixed, when the
+// calibration fitted them; otherwise s unchanged.
 func (cal *Calibration) Scenario(s Scenario) Scenario {
-	if cal.Scaling {
-		s.Contention, s.Coherency = cal.Contention, cal.Coherency
+	if cal.Scaling() {
+		s.Contention, s.Coherency, s.Fixed = cal.contention, cal.coherency, true
 	}
 	return s
 }

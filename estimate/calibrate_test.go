@@ -36,13 +36,13 @@ func TestCalibrateRecoversTheTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cal.Scaling || cal.N != 12 || cal.DF != 8 {
-		t.Errorf("Scaling, N, DF = %v, %d, %d; want true, 12, 8", cal.Scaling, cal.N, cal.DF)
+	if !cal.Scaling() || cal.N() != 12 || cal.DF() != 8 {
+		t.Errorf("Scaling, N, DF = %v, %d, %d; want true, 12, 8", cal.Scaling(), cal.N(), cal.DF())
 	}
 	for _, c := range []struct {
 		name      string
 		got, want float64
-	}{{"speed", cal.Speed, 1.3}, {"offset", cal.Offset, 4}, {"σ", cal.Contention, 0.05}, {"κ", cal.Coherency, 0.002}} {
+	}{{"speed", cal.Speed(), 1.3}, {"offset", cal.Offset(), 4}, {"σ", cal.Contention(), 0.05}, {"κ", cal.Coherency(), 0.002}} {
 		if !near(c.got, c.want, 1e-9) {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
 		}
@@ -50,7 +50,7 @@ func TestCalibrateRecoversTheTruth(t *testing.T) {
 	// The calibrated curve predicts the site: a + 4 + 1.3·b·load·(scaling).
 	curves, _ := Default().Curves("KB899588", "XP")
 	site := cal.Apply(curves[0])
-	e, err := site.Estimate(cal.Scenario(Scenario{Hosts: 3000, Consoles: 6}))
+	e, err := site.Estimate(cal.Scenario(Scenario{Hosts: 3000, Scaling: Scaling{Consoles: 6}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestCalibrateByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cal.Scaling || cal.Contention != 0 || cal.Coherency != 0 {
+	if cal.Scaling() || cal.Contention() != 0 || cal.Coherency() != 0 {
 		t.Errorf("one console count fitted σ, κ: %+v", cal)
 	}
 	var u, r []float64
@@ -95,14 +95,14 @@ func TestCalibrateByHand(t *testing.T) {
 		rss += e * e
 	}
 	s2 := rss / (n - 2)
-	if !near(cal.Speed, k, 1e-9) || !near(cal.Offset, d, 1e-9) {
-		t.Errorf("speed, offset = %v, %v; by hand %v, %v", cal.Speed, cal.Offset, k, d)
+	if !near(cal.Speed(), k, 1e-9) || !near(cal.Offset(), d, 1e-9) {
+		t.Errorf("speed, offset = %v, %v; by hand %v, %v", cal.Speed(), cal.Offset(), k, d)
 	}
-	if !near(cal.SpeedSE, math.Sqrt(s2/suu), 1e-9) || !near(cal.OffsetSE, math.Sqrt(s2*(1/n+ub*ub/suu)), 1e-9) {
-		t.Errorf("SEs = %v, %v; by hand %v, %v", cal.SpeedSE, cal.OffsetSE, math.Sqrt(s2/suu), math.Sqrt(s2*(1/n+ub*ub/suu)))
+	if !near(cal.SpeedSE(), math.Sqrt(s2/suu), 1e-9) || !near(cal.OffsetSE(), math.Sqrt(s2*(1/n+ub*ub/suu)), 1e-9) {
+		t.Errorf("SEs = %v, %v; by hand %v, %v", cal.SpeedSE(), cal.OffsetSE(), math.Sqrt(s2/suu), math.Sqrt(s2*(1/n+ub*ub/suu)))
 	}
-	if !near(cal.RMSE, math.Sqrt(s2), 1e-9) {
-		t.Errorf("RMSE = %v, want %v", cal.RMSE, math.Sqrt(s2))
+	if !near(cal.RMSE(), math.Sqrt(s2), 1e-9) {
+		t.Errorf("RMSE = %v, want %v", cal.RMSE(), math.Sqrt(s2))
 	}
 }
 
@@ -120,11 +120,11 @@ func TestCalibrateNonNegative(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cal.Scaling || cal.Contention < 0 || cal.Coherency < 0 {
-		t.Errorf("σ, κ = %v, %v; want both ≥ 0", cal.Contention, cal.Coherency)
+	if !cal.Scaling() || cal.Contention() < 0 || cal.Coherency() < 0 {
+		t.Errorf("σ, κ = %v, %v; want both ≥ 0", cal.Contention(), cal.Coherency())
 	}
-	if cal.Contention != 0 {
-		t.Errorf("σ = %v; the data push it below zero, so it must sit at 0", cal.Contention)
+	if cal.Contention() != 0 {
+		t.Errorf("σ = %v; the data push it below zero, so it must sit at 0", cal.Contention())
 	}
 }
 
@@ -199,7 +199,7 @@ func TestCalibratedIntervalExact(t *testing.T) {
 	tq := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(obs) - 4)}.Quantile(0.975)
 	var last float64
 	for _, c := range []int{1, 4, 8, 16} {
-		e, err := site.Estimate(cal.Scenario(Scenario{Hosts: 2000, Consoles: c}))
+		e, err := site.Estimate(cal.Scenario(Scenario{Hosts: 2000, Scaling: Scaling{Consoles: c}}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,7 +18,7 @@ func TestConcurrentUse(t *testing.T) {
 	var qs []question
 	for _, p := range published {
 		for _, h := range []int{1, 50, 777, 1200, 99999} {
-			qs = append(qs, question{p.kb, p.platform, Scenario{Hosts: h, Consoles: 1 + h%4}})
+			qs = append(qs, question{p.kb, p.platform, Scenario{Hosts: h, Scaling: Scaling{Consoles: 1 + h%4}}})
 		}
 	}
 	answer := func(q question) string {

@@ -24,11 +24,11 @@ const DefaultLevel = 0.95
 // questions; a Curve cannot be modified, so one value may serve many
 // goroutines. The zero Curve is not a curve: get curves from a Catalog
 // (Curves, PooledCurves, Curve), a Pool (WithSetup) or a Calibration
-// (Apply).
+// (Apply). Its methods return errors, NaN or nothing (none panics).
 type Curve struct {
 	series     Series
 	points     []Observation
-	pointScale Scenario  // the σ and κ the points were taken under (a calibration's)
+	pointScale Scaling   // the σ and κ of the curve, and of its points: a calibration's; none for the others
 	cal        *calCurve // how a calibrated curve predicts; nil for the others
 	fit        *fit.Fit
 	tried      []*fit.Fit // the models fitted, affine first; empty for pooled and setup curves
@@ -70,6 +70,9 @@ func (c *Curve) setLevel(level float64) *Curve {
 	return c
 }
 
+// ok reports whether c is a curve, not nil or the zero Curve.
+func (c *Curve) ok() bool { return c != nil && c.fit != nil }
+
 // interval is the fitted value at x and its prediction interval where the
 // curve has no band (see Estimate for the common case).
 func (c *Curve) interval(x float64) (y, lo, hi float64) {
@@ -81,49 +84,93 @@ func (c *Curve) interval(x float64) (y, lo, hi float64) {
 }
 
 // Series returns the series the curve belongs to.
-func (c *Curve) Series() Series { return c.series }
+func (c *Curve) Series() Series {
+	if c == nil {
+		return Series{}
+	}
+	return c.series
+}
 
 // Points returns a copy of the observations the curve was fitted to; none
 // for a curve made from a setup time.
-func (c *Curve) Points() []Observation { return slices.Clone(c.points) }
+func (c *Curve) Points() []Observation {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.points)
+}
 
 // Setup returns the fixed time of a rollout, minutes: the curve at zero
-// hosts.
-func (c *Curve) Setup() float64 { return c.fit.Intercept }
+// hosts. The zero Curve has none: NaN.
+func (c *Curve) Setup() float64 {
+	if !c.ok() {
+		return math.NaN()
+	}
+	return c.fit.Intercept
+}
 
 // PerHost returns the time each host adds on one console, minutes per
-// host. For the power model it is the coefficient of hosts^c.
-func (c *Curve) PerHost() float64 { return c.fit.Slope }
+// host. For the power model it is the coefficient of hosts^c. The zero
+// Curve has none: NaN.
+func (c *Curve) PerHost() float64 {
+	if !c.ok() {
+		return math.NaN()
+	}
+	return c.fit.Slope
+}
 
 // DataRange returns the smallest and largest per-console fleets of the data
 // behind the curve, hosts; estimates outside it are extrapolated.
-func (c *Curve) DataRange() (lo, hi int) { return c.minHosts, c.maxHosts }
+func (c *Curve) DataRange() (lo, hi int) {
+	if c == nil {
+		return 0, 0
+	}
+	return c.minHosts, c.maxHosts
+}
 
 // Given reports whether the curve is of a patch with no table: its setup
 // given, its per-host rate pooled (see Pool.WithSetup, Pool.Patch).
 func (c *Curve) Given() bool { return c != nil && c.given }
 
-// Level returns the confidence level of the curve's intervals, e.g. 0.95.
-func (c *Curve) Level() float64 { return c.level }
+// Level returns the confidence level of the curve's intervals, e.g. 0.95;
+// 0 for the zero Curve.
+func (c *Curve) Level() float64 {
+	if c == nil {
+		return 0
+	}
+	return c.level
+}
 
 // WithLevel returns a copy of the curve whose intervals have confidence
 // level (0 < level < 1).
 func (c *Curve) WithLevel(level float64) (*Curve, error) {
-	if !(level > 0 && level < 1) {
-		return nil, fmt.Errorf("confidence level %v: want more than 0 and less than 1, e.g. 0.95", level)
+	if !c.ok() {
+		return nil, errNotCurve
+	}
+	if !levelOK(level) {
+		return nil, levelError(level)
 	}
 	d := *c
 	return d.setLevel(level), nil
 }
 
 // Fit returns a copy of the chosen fit with its statistics: coefficients
-// and standard errors, residuals, R², leave-one-out error, AICc.
-func (c *Curve) Fit() fit.Fit { return copyFit(c.fit) }
+// and standard errors, residuals, R², leave-one-out error, AICc. The zero
+// Curve has none: the zero fit.Fit.
+func (c *Curve) Fit() fit.Fit {
+	if !c.ok() {
+		return fit.Fit{}
+	}
+	return copyFit(c.fit)
+}
 
 // Choice returns the models that were fitted to the series, affine first,
 // and why the curve's model was chosen. Pooled and setup curves report no
 // alternatives and say how they were made.
 func (c *Curve) Choice() (tried []fit.Fit, reason string) {
+	if c == nil {
+		return nil, ""
+	}
 	for _, f := range c.tried {
 		tried = append(tried, copyFit(f))
 	}
@@ -137,70 +184,113 @@ func copyFit(f *fit.Fit) fit.Fit {
 }
 
 // String describes the curve: "KB899588 Windows 2000 SP4 (UpdateEXPERT 6.1):
-// 9.87 min + 0.1684 min/host".
+// 9.87 min + 0.1684 min/host". The zero Curve is "(not a curve)".
 func (c *Curve) String() string {
+	if !c.ok() {
+		return "(not a curve)"
+	}
 	if c.fit.Model == fit.PowerModel {
 		return fmt.Sprintf("%s: %.2f min + %.4g min × hosts^%.3f", c.series, c.Setup(), c.PerHost(), c.fit.Exponent)
 	}
 	return fmt.Sprintf("%s: %.2f min + %.4f min/host", c.series, c.Setup(), c.PerHost())
 }
 
-// Scenario is a rollout to estimate.
-type Scenario struct {
-	Hosts      int     // machines to patch, 1 to MaxHosts
+// Scaling is how a rollout's consoles share the work: how many there are
+// and, by the Universal Scalability Law, how they slow each other down. A
+// Scenario and a Rollout embed it.
+//
+// A calibrated curve (see Calibration.Apply) has σ and κ of its own, the
+// calibration's; other curves have none (0). Contention or Coherency left
+// at 0 means the curve's own value of that coefficient, and a value above
+// 0 replaces it. To hold a coefficient at 0 where the curve's is not, set
+// Fixed: then both are taken exactly as given, zeros included.
+type Scaling struct {
 	Consoles   int     // consoles working in parallel, 1 to MaxConsoles; 0 means 1
-	Contention float64 // σ ≥ 0, the USL contention between consoles; 0 means none
-	Coherency  float64 // κ ≥ 0, the USL coherency cost between consoles; 0 means none
-}
-
-// check validates s and returns it with Consoles at least 1.
-func (s Scenario) check() (Scenario, error) {
-	if s.Consoles == 0 {
-		s.Consoles = 1
-	}
-	switch {
-	case s.Hosts < 1 || s.Hosts > MaxHosts:
-		return s, fmt.Errorf("hosts %d: want 1 to %d", s.Hosts, MaxHosts)
-	case s.Consoles < 1 || s.Consoles > MaxConsoles:
-		return s, fmt.Errorf("consoles %d: want 1 to %d", s.Consoles, MaxConsoles)
-	case !(s.Contention >= 0 && s.Contention <= 1e6):
-		return s, fmt.Errorf("contention σ = %v: want a number from 0 to 1e6", s.Contention)
-	case !(s.Coherency >= 0 && s.Coherency <= 1e6):
-		return s, fmt.Errorf("coherency κ = %v: want a number from 0 to 1e6", s.Coherency)
-	}
-	return s, nil
-}
-
-// plain reports, cheaply, whether s is valid with one or more consoles; a
-// false answer sends it to check for the error. (It tests what check tests:
-// keep the two in step.)
-func (s Scenario) plain() bool {
-	return uint(s.Hosts-1) < MaxHosts && uint(s.Consoles-1) < MaxConsoles &&
-		(s.Contention == 0 && s.Coherency == 0 ||
-			s.Contention >= 0 && s.Contention <= 1e6 && s.Coherency >= 0 && s.Coherency <= 1e6)
+	Contention float64 // σ, 0 to 1e6, the USL contention between consoles (per extra console); 0 means the curve's
+	Coherency  float64 // κ, 0 to 1e6, the USL coherency cost between consoles (per pair); 0 means the curve's
+	Fixed      bool    // take Contention and Coherency as given, zeros included, not the curve's
 }
 
 // Slowdown is the Universal Scalability Law factor by which the per-host
 // work of each console grows when c consoles share the network and the
 // update server:
 //
-//	1 + σ(c−1) + κ·c(c−1).
-func (s Scenario) Slowdown() float64 {
-	c := float64(max(s.Consoles, 1))
-	return 1 + s.Contention*(c-1) + s.Coherency*c*(c-1)
+//	1 + σ(c−1) + κ·c(c−1),
+//
+// with σ and κ as given (see Curve.Scaling for a curve's own).
+func (k Scaling) Slowdown() float64 {
+	c := float64(max(k.Consoles, 1))
+	return 1 + k.Contention*(c-1) + k.Coherency*c*(c-1)
+}
+
+// check validates the console count (0 means 1), σ and κ.
+func (k Scaling) check() error {
+	if k.Consoles == 0 {
+		k.Consoles = 1
+	}
+	switch {
+	case !consolesOK(k.Consoles):
+		return consolesError(k.Consoles)
+	case !scalingOK(k.Contention):
+		return contentionError(k.Contention)
+	case !scalingOK(k.Coherency):
+		return coherencyError(k.Coherency)
+	}
+	return nil
+}
+
+// Scenario is a rollout to estimate: a fleet and its consoles.
+type Scenario struct {
+	Hosts int // machines to patch, 1 to MaxHosts
+	Scaling
+}
+
+// check validates s, Consoles 0 meaning 1.
+func (s Scenario) check() error {
+	if !hostsOK(s.Hosts) {
+		return hostsError(s.Hosts)
+	}
+	return s.Scaling.check()
+}
+
+// plain reports, cheaply, whether s is valid with one or more consoles; a
+// false answer sends it to check for the error. Both test the ranges of
+// hostsOK, consolesOK and scalingOK.
+func (s Scenario) plain() bool { return plain(s.Hosts, s.Consoles, s.Contention, s.Coherency) }
+
+// plain is Scenario.plain of the scenario's fields.
+func plain(hosts, consoles int, contention, coherency float64) bool {
+	return hostsOK(hosts) && consolesOK(consoles) &&
+		(contention == 0 && coherency == 0 || scalingOK(contention) && scalingOK(coherency))
+}
+
+// Span is a predicted time with its prediction interval: what an Estimate
+// and a Plan share.
+type Span struct {
+	Minutes      float64 // predicted wall-clock time, minutes
+	Low, High    float64 // prediction interval at Level, minutes; 0 ≤ Low ≤ Minutes ≤ High; High is +Inf when the data cannot bound it
+	Level        float64 // confidence level of Low and High, e.g. 0.95
+	Extrapolated bool    // the per-console work lies outside the data behind the curve (for a Plan: some job's)
+}
+
+// Duration returns Minutes as a time.Duration (at most MaxMinutes).
+func (s Span) Duration() time.Duration { return minutesToDuration(s.Minutes) }
+
+// Interval returns Low and High as time.Durations. When High is +Inf (the
+// data cannot bound the interval) bounded is false and high is the longest
+// time.Duration; times are otherwise at most MaxMinutes.
+func (s Span) Interval() (low, high time.Duration, bounded bool) {
+	if math.IsInf(s.High, 1) {
+		return minutesToDuration(s.Low), math.MaxInt64, false
+	}
+	return minutesToDuration(s.Low), minutesToDuration(s.High), true
 }
 
 // Estimate is the predicted duration of a rollout.
 type Estimate struct {
-	Scenario             // the scenario, with Consoles at least 1
-	Minutes      float64 // predicted wall-clock time, minutes
-	Low, High    float64 // prediction interval at Level, minutes; 0 ≤ Low ≤ Minutes ≤ High; High is +Inf when the data cannot bound it
-	Level        float64 // confidence level of Low and High, e.g. 0.95
-	Extrapolated bool    // the per-console work lies outside the data behind the curve
+	Scenario // the scenario as estimated: Consoles at least 1, and for a calibrated curve the σ and κ used, Fixed
+	Span
 }
-
-// Duration returns Minutes as a time.Duration (at most MaxMinutes).
-func (e Estimate) Duration() time.Duration { return minutesToDuration(e.Minutes) }
 
 // minutesToDuration converts minutes, saturating at ±MaxMinutes (so +Inf
 // stays far from overflow) and taking NaN as 0.
@@ -216,26 +306,34 @@ func minutesToDuration(m float64) time.Duration {
 var ErrTooLong = errors.New("longer than 100 years")
 
 // Estimate predicts the duration of scenario s. With c consoles each takes
-// ⌈hosts/c⌉ machines and its per-host work slows by s.Slowdown(), so for
-// the affine model
+// ⌈hosts/c⌉ machines and its per-host work slows by s.Slowdown(), σ and κ
+// being the curve's where s leaves them to it (see Scaling), so for the
+// affine model
 //
 //	minutes = Setup + PerHost × ⌈hosts/c⌉ × (1 + σ(c−1) + κc(c−1)),
 //
 // with the prediction interval of a new rollout at the curve's level. No
 // time is negative: a bound below zero is reported as zero. When the data
 // cannot bound the interval (two points of unknown noise) or its top passes
-// MaxMinutes, Low is 0 and High +Inf. It fails for a scenario out of range,
-// an estimate beyond MaxMinutes (ErrTooLong), or, outside its data, where
-// the curve does not rise or gives no time above zero (ErrFalling).
+// MaxMinutes, Low is 0 and High +Inf. It fails for a scenario out of range
+// (a *RangeError), an estimate beyond MaxMinutes (ErrTooLong), or, outside
+// its data, where the curve does not rise or gives no time above zero
+// (ErrFalling).
 func (c *Curve) Estimate(s Scenario) (Estimate, error) {
-	if c == nil || c.fit == nil {
-		return Estimate{}, errors.New("estimate: not a curve (the zero Curve); get curves from a Catalog")
+	if !c.ok() {
+		return Estimate{}, errNotCurve
 	}
 	if s.Consoles == 0 {
 		s.Consoles = 1
 	}
-	if !s.plain() {
-		if _, err := s.check(); err != nil {
+	// s is changed in place and read field by field: copied whole, it
+	// would cost more than the estimate (it is too large to stay in
+	// registers, and its copy would stall on store forwarding).
+	if c.cal != nil && !s.Fixed {
+		c.scale(&s.Scaling)
+	}
+	if !plain(s.Hosts, s.Consoles, s.Contention, s.Coherency) {
+		if err := s.check(); err != nil {
 			return Estimate{}, err
 		}
 	}
@@ -243,7 +341,7 @@ func (c *Curve) Estimate(s Scenario) (Estimate, error) {
 	// x·m for the affine model, x·m^(1/c) for the power model.
 	x := float64(s.Hosts)
 	if s.Consoles > 1 { // the division and the scaling cost as much as the rest
-		x = c.Load(s)
+		x = c.load(&s)
 	}
 	var y, lo, hi float64
 	var extrapolated bool
@@ -256,7 +354,7 @@ func (c *Curve) Estimate(s Scenario) (Estimate, error) {
 	} else {
 		y, lo, hi, extrapolated = c.other(s, x)
 	}
-	if extrapolated && !(y > 0 && c.fit.Slope > 0) {
+	if extrapolated && !(y > 0 && c.b > 0) { // c.b: the fit's slope, at hand
 		return Estimate{}, c.falling(s, x, y)
 	}
 	// An interval not bounded below MaxMinutes is (0, +Inf), and no time is
@@ -276,7 +374,8 @@ func (c *Curve) Estimate(s Scenario) (Estimate, error) {
 	if hi < 0 {
 		hi = 0
 	}
-	return Estimate{Scenario: s, Minutes: y, Low: lo, High: hi, Level: c.level, Extrapolated: extrapolated}, nil
+	return Estimate{Scenario: Scenario{Hosts: s.Hosts, Scaling: Scaling{Consoles: s.Consoles, Contention: s.Contention, Coherency: s.Coherency, Fixed: s.Fixed}},
+		Span: Span{Minutes: y, Low: lo, High: hi, Level: c.level, Extrapolated: extrapolated}}, nil
 }
 
 // other is the estimate, interval and extrapolation of calibrated curves
@@ -316,15 +415,28 @@ func (c *Curve) tooLong(s Scenario, minutes float64) error {
 // Load returns the fleet one console alone would take to do each
 // console's work in scenario s, hosts: ⌈hosts/c⌉ × (1 + σ(c−1) + κc(c−1))
 // for the affine model (the slowdown to the power 1/exponent for the power
-// model). The curve is evaluated there, and an estimate is extrapolated
-// when it lies outside DataRange. An invalid scenario gives NaN.
+// model), with the curve's σ and κ where s leaves them to it (see Scaling).
+// The curve is evaluated there, and an estimate is extrapolated when it
+// lies outside DataRange. An invalid scenario, or the zero Curve, gives
+// NaN.
 func (c *Curve) Load(s Scenario) float64 {
+	if !c.ok() {
+		return math.NaN()
+	}
 	if s.Consoles == 0 {
 		s.Consoles = 1
+	}
+	if c.cal != nil {
+		s = c.scaled(s)
 	}
 	if !s.plain() {
 		return math.NaN()
 	}
+	return c.load(&s)
+}
+
+// load is Load of a valid scenario whose σ and κ are resolved.
+func (c *Curve) load(s *Scenario) float64 {
 	x := float64(perConsole(s.Hosts, s.Consoles))
 	if m := s.Slowdown(); m != 1 {
 		if c.fit.Model == fit.PowerModel {
@@ -335,16 +447,59 @@ func (c *Curve) Load(s Scenario) float64 {
 	return x
 }
 
+// Scaling returns the σ and κ the curve's estimates use where a scenario
+// leaves them to it (see Scaling): a calibrated curve's are the
+// calibration's, when it fitted them; other curves have none.
+func (c *Curve) Scaling() (contention, coherency float64) {
+	if !c.ok() {
+		return 0, 0
+	}
+	return c.pointScale.Contention, c.pointScale.Coherency
+}
+
+// scaled returns s with the curve's σ and κ where s leaves them to it,
+// Fixed.
+func (c *Curve) scaled(s Scenario) Scenario {
+	if !s.Fixed {
+		c.scale(&s.Scaling)
+	}
+	return s
+}
+
+// scale puts the curve's σ and κ in k where k leaves them to it (k is not
+// Fixed), and fixes k.
+func (c *Curve) scale(k *Scaling) {
+	if k.Contention == 0 {
+		k.Contention = c.pointScale.Contention
+	}
+	if k.Coherency == 0 {
+		k.Coherency = c.pointScale.Coherency
+	}
+	k.Fixed = true
+}
+
 // PointLoads returns the load (see Load) at which each of Points was
 // taken, in the same order: ⌈hosts/consoles⌉, and for a calibrated curve
 // with the calibrated σ and κ.
 func (c *Curve) PointLoads() []float64 {
+	if !c.ok() {
+		return nil
+	}
 	x := make([]float64, len(c.points))
 	for i, p := range c.points {
-		x[i] = c.Load(Scenario{Hosts: p.Hosts, Consoles: p.Consoles, Contention: c.pointScale.Contention, Coherency: c.pointScale.Coherency})
+		x[i] = c.Load(Scenario{Hosts: p.Hosts, Scaling: Scaling{Consoles: p.Consoles, Contention: c.pointScale.Contention, Coherency: c.pointScale.Coherency, Fixed: true}})
 	}
 	return x
 }
 
 // perConsole is ⌈hosts/consoles⌉, the fleet each console takes.
 func perConsole(hosts, consoles int) int { return (hosts + consoles - 1) / consoles }
+
+// Share returns ⌈hosts/n⌉, the hosts each of n consoles, or each of n
+// windows, takes when hosts are shared out evenly; hosts itself for n < 1.
+func Share(hosts, n int) int {
+	if n < 1 {
+		return hosts
+	}
+	return perConsole(hosts, n)
+}

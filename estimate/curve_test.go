@@ -232,10 +232,10 @@ func TestConsoles(t *testing.T) {
 		s    Scenario
 		want float64
 	}{
-		{Scenario{Hosts: 1200, Consoles: 2}, a + b*600},
-		{Scenario{Hosts: 1201, Consoles: 2}, a + b*601},
-		{Scenario{Hosts: 1200, Consoles: 4, Contention: 0.1, Coherency: 0.01}, a + b*300*(1+0.1*3+0.01*4*3)},
-		{Scenario{Hosts: 10, Consoles: 20}, a + b*1},
+		{Scenario{Hosts: 1200, Scaling: Scaling{Consoles: 2}}, a + b*600},
+		{Scenario{Hosts: 1201, Scaling: Scaling{Consoles: 2}}, a + b*601},
+		{Scenario{Hosts: 1200, Scaling: Scaling{Consoles: 4, Contention: 0.1, Coherency: 0.01}}, a + b*300*(1+0.1*3+0.01*4*3)},
+		{Scenario{Hosts: 10, Scaling: Scaling{Consoles: 20}}, a + b*1},
 		{Scenario{Hosts: 1200}, a + b*1200},
 	} {
 		e, err := c.Estimate(tc.s)
@@ -251,12 +251,12 @@ func TestConsoles(t *testing.T) {
 	}
 	// 1200 hosts on 4 consoles is 300 each: inside the data, not
 	// extrapolated; on 1 console it is.
-	if e, _ := c.Estimate(Scenario{Hosts: 1200, Consoles: 4}); e.Extrapolated {
+	if e, _ := c.Estimate(Scenario{Hosts: 1200, Scaling: Scaling{Consoles: 4}}); e.Extrapolated {
 		t.Error("300 hosts per console marked extrapolated")
 	}
 	for _, s := range []Scenario{
-		{Hosts: 0}, {Hosts: MaxHosts + 1}, {Hosts: 10, Consoles: -1}, {Hosts: 10, Consoles: MaxConsoles + 1},
-		{Hosts: 10, Contention: -0.1}, {Hosts: 10, Coherency: math.NaN()}, {Hosts: 10, Contention: math.Inf(1)},
+		{Hosts: 0}, {Hosts: MaxHosts + 1}, {Hosts: 10, Scaling: Scaling{Consoles: -1}}, {Hosts: 10, Scaling: Scaling{Consoles: MaxConsoles + 1}},
+		{Hosts: 10, Scaling: Scaling{Contention: -0.1}}, {Hosts: 10, Scaling: Scaling{Coherency: math.NaN()}}, {Hosts: 10, Scaling: Scaling{Contention: math.Inf(1)}},
 	} {
 		if _, err := c.Estimate(s); err == nil {
 			t.Errorf("Estimate(%+v) gave no error", s)

@@ -3,8 +3,9 @@
 // A Catalog holds observations (published HotFix Alert timing rows, or a
 // site's own measured rollouts) grouped into series, one per patch package,
 // platform and console. Each series gets a Curve fitted by package fit, with
-// prediction intervals; Curve.Estimate answers a Scenario (hosts, consoles,
-// and the console scaling coefficients σ and κ) with an Estimate in minutes.
+// prediction intervals; Curve.Estimate answers a Scenario (hosts, and its
+// Scaling: consoles and the console scaling coefficients σ and κ) with an
+// Estimate in minutes; Curve.Summary says how far to trust the fit.
 //
 //	curves, err := estimate.Default().Curves("KB899588", "XP")
 //	...
@@ -24,6 +25,10 @@
 //   - Row, CSVWriter and JSONWriter write the same export files as the
 //     estimate command.
 //
-// Catalogs and curves cannot be modified once built, so one value may serve
-// many goroutines.
+// Catalogs, curves and calibrations cannot be modified once built, so one
+// value may serve many goroutines. Errors that name a value are typed:
+// *RangeError (a value out of range), *ConsoleError, *UnknownPatchError,
+// *PlatformError, *WindowError, *TooFewError, *CatalogError; ErrTooLong,
+// ErrFalling and ErrTooFewObservations are tested with errors.Is. The zero
+// value of every type either works or returns an error.
 package estimate

@@ -69,7 +69,7 @@ func ExampleCSVWriter() {
 		log.Fatal(err)
 	}
 	// Output:
-	// patch,bulletin,platform,console,hosts,consoles,minutes,low_minutes,high_minutes,duration,extrapolated
-	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,100,1,26.67,25.06,28.29,27分,false
-	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,2000,1,350.84,343.70,357.97,5時間51分,true
+	// patch,bulletin,platform,console,hosts,consoles,minutes,low_minutes,high_minutes,duration,extrapolated,row,windows,window_minutes,fits
+	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,100,1,26.67,25.06,28.29,27分,false,part,,,
+	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,2000,1,350.84,343.70,357.97,5時間51分,true,part,,,
 }

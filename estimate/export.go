@@ -16,7 +16,15 @@ import (
 )
 
 var rowColumns = []string{"patch", "bulletin", "platform", "console", "hosts", "consoles",
-	"minutes", "low_minutes", "high_minutes", "duration", "extrapolated"}
+	"minutes", "low_minutes", "high_minutes", "duration", "extrapolated",
+	"row", "windows", "window_minutes", "fits"}
+
+// Kinds of Row.
+const (
+	PartRow    = "part"    // one patch on one platform
+	TotalRow   = "total"   // the sum of a rollout's parts: a bundle, a mixed fleet
+	SkippedRow = "skipped" // a patch of a bundle that does not apply to a platform of the fleet: no numbers
+)
 
 // RowColumns returns the names of the fields of a Row, in the order the
 // writers write them: the CSV header and the JSON keys.
@@ -35,6 +43,16 @@ type Row struct {
 	HighMinutes  float64 // high end of the prediction interval, minutes; +Inf when unbounded
 	Duration     string  // Minutes in the UpdateEXPERT style, e.g. "3時間32分"
 	Extrapolated bool    // the per-console work lies outside the data behind the curve
+
+	Kind string // PartRow, TotalRow or SkippedRow; "" is PartRow
+
+	// With a maintenance window, its answer for the rollout the row is of
+	// (every row of the rollout carries it): the windows the fleet is split
+	// into (each holding Hosts), the window's length, and whether the plan
+	// fits it. Windows is 0 without a window.
+	Windows       int
+	WindowMinutes float64
+	Fits          bool
 }
 
 // NewRow makes the export row of estimate e of curve c.
@@ -52,7 +70,24 @@ func NewRow(c *Curve, e Estimate) Row {
 		HighMinutes:  e.High,
 		Duration:     bulletin.FormatDuration(e.Duration()),
 		Extrapolated: e.Extrapolated,
+		Kind:         PartRow,
 	}
+}
+
+// MarshalJSON encodes r as JSONWriter writes it: an object keyed by
+// RowColumns, minutes with two decimals, an unbounded top (and the window
+// keys without a window, the numbers of a skipped row) as null.
+func (r Row) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	w := NewJSONWriter(&b)
+	w.Write(r)
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	out := bytes.TrimSpace(b.Bytes())
+	out = bytes.TrimPrefix(out, []byte("["))
+	out = bytes.TrimSuffix(out, []byte("]"))
+	return bytes.TrimSpace(out), nil
 }
 
 // errClosed is returned by a write after Close.
@@ -186,6 +221,14 @@ func (w *CSVWriter) Write(r Row) error {
 	if err := w.start(); err != nil {
 		return err
 	}
+	if r.Kind == SkippedRow {
+		w.buf = append(w.rowBuffer(), w.textCells(nil, r.Patch, r.Bulletin, r.Platform, r.Console)...)
+		if r.Hosts > 0 {
+			w.buf = strconv.AppendInt(w.buf, int64(r.Hosts), 10)
+		}
+		w.buf = append(w.buf, ",,,,,,,"+SkippedRow+",,,\n"...)
+		return w.flushRow()
+	}
 	w.buf = w.row(nil, r.Patch, r.Bulletin, r.Platform, r.Console, r.Hosts, r.Consoles, r.Minutes, r.LowMinutes, r.HighMinutes)
 	if plainDuration(r.Duration) {
 		w.buf = append(w.buf, r.Duration...)
@@ -194,8 +237,28 @@ func (w *CSVWriter) Write(r Row) error {
 	}
 	w.buf = append(w.buf, ',')
 	w.buf = strconv.AppendBool(w.buf, r.Extrapolated)
-	w.buf = append(w.buf, '\n')
+	w.buf = append(w.buf, ',')
+	w.buf = append(w.buf, kindOf(r)...)
+	if r.Windows > 0 {
+		w.buf = append(w.buf, ',')
+		w.buf = strconv.AppendInt(w.buf, int64(r.Windows), 10)
+		w.buf = append(w.buf, ',')
+		w.buf = appendMinutes(w.buf, r.WindowMinutes)
+		w.buf = append(w.buf, ',')
+		w.buf = strconv.AppendBool(w.buf, r.Fits)
+		w.buf = append(w.buf, '\n')
+	} else {
+		w.buf = append(w.buf, ",,,\n"...)
+	}
 	return w.flushRow()
+}
+
+// kindOf is r's kind, PartRow when not set.
+func kindOf(r Row) string {
+	if r.Kind == "" {
+		return PartRow
+	}
+	return r.Kind
 }
 
 // WriteEstimate writes the row of estimate e of curve c, as
@@ -207,9 +270,11 @@ func (w *CSVWriter) WriteEstimate(c *Curve, e Estimate) error {
 	s := &c.series
 	w.buf = w.row(c, s.KB, s.Bulletin, s.Platform, s.Console, e.Hosts, e.Consoles, e.Minutes, e.Low, e.High)
 	w.buf = bulletin.AppendDuration(w.buf, e.Duration())
-	w.buf = append(w.buf, ',')
-	w.buf = strconv.AppendBool(w.buf, e.Extrapolated)
-	w.buf = append(w.buf, '\n')
+	if e.Extrapolated {
+		w.buf = append(w.buf, ",true,"+PartRow+",,,\n"...)
+	} else {
+		w.buf = append(w.buf, ",false,"+PartRow+",,,\n"...)
+	}
 	return w.flushRow()
 }
 
@@ -256,7 +321,7 @@ func (w *CSVWriter) Close() error {
 // or a number that is not one, as null.
 //
 //	[
-//	{"patch":"KB899588","bulletin":"MS05-039","platform":"Windows XP SP1/SP1a/SP2","console":"UpdateEXPERT 6.1","hosts":1200,"consoles":1,"minutes":211.91,"low_minutes":208.10,"high_minutes":215.71,"duration":"3時間32分","extrapolated":true}
+//	{"patch":"KB899588","bulletin":"MS05-039","platform":"Windows XP SP1/SP1a/SP2","console":"UpdateEXPERT 6.1","hosts":1200,"consoles":1,"minutes":211.91,"low_minutes":208.10,"high_minutes":215.71,"duration":"3時間32分","extrapolated":true,"row":"part","windows":null,"window_minutes":null,"fits":null}
 //	]
 type JSONWriter struct {
 	rowWriter
@@ -287,10 +352,33 @@ func jsonCells(cells [4]string) []byte {
 
 // Write writes r as the next object of the array.
 func (w *JSONWriter) Write(r Row) error {
+	if r.Kind == SkippedRow {
+		nan := math.NaN()
+		w.buf = w.row(nil, r.Patch, r.Bulletin, r.Platform, r.Console, r.Hosts, 0, nan, nan, nan)
+		w.buf = append(w.buf, `null,"extrapolated":null,"row":"`+SkippedRow+`","windows":null,"window_minutes":null,"fits":null}`...)
+		w.rows++
+		return w.flushRow()
+	}
 	w.buf = w.row(nil, r.Patch, r.Bulletin, r.Platform, r.Console, r.Hosts, r.Consoles, r.Minutes, r.LowMinutes, r.HighMinutes)
 	q, _ := json.Marshal(r.Duration)
 	w.buf = append(w.buf, q...)
-	return w.end(r.Extrapolated)
+	w.buf = append(w.buf, `,"extrapolated":`...)
+	w.buf = strconv.AppendBool(w.buf, r.Extrapolated)
+	w.buf = append(w.buf, `,"row":"`...)
+	w.buf = append(w.buf, kindOf(r)...)
+	if r.Windows > 0 {
+		w.buf = append(w.buf, `","windows":`...)
+		w.buf = strconv.AppendInt(w.buf, int64(r.Windows), 10)
+		w.buf = append(w.buf, `,"window_minutes":`...)
+		w.buf = appendMinutes(w.buf, r.WindowMinutes)
+		w.buf = append(w.buf, `,"fits":`...)
+		w.buf = strconv.AppendBool(w.buf, r.Fits)
+		w.buf = append(w.buf, '}')
+	} else {
+		w.buf = append(w.buf, `","windows":null,"window_minutes":null,"fits":null}`...)
+	}
+	w.rows++
+	return w.flushRow()
 }
 
 // WriteEstimate writes the row of estimate e of curve c, as
@@ -313,9 +401,17 @@ func (w *JSONWriter) row(c *Curve, patch, bul, platform, console string, hosts, 
 	}
 	b = append(b, w.textCells(c, patch, bul, platform, console)...)
 	b = append(b, `"hosts":`...)
-	b = strconv.AppendInt(b, int64(hosts), 10)
+	if hosts > 0 {
+		b = strconv.AppendInt(b, int64(hosts), 10)
+	} else {
+		b = append(b, "null"...)
+	}
 	b = append(b, `,"consoles":`...)
-	b = strconv.AppendInt(b, int64(consoles), 10)
+	if consoles > 0 {
+		b = strconv.AppendInt(b, int64(consoles), 10)
+	} else {
+		b = append(b, "null"...)
+	}
 	for i, v := range []float64{m, lo, hi} {
 		b = append(b, ',', '"')
 		b = append(b, rowColumns[6+i]...)
@@ -330,9 +426,11 @@ func (w *JSONWriter) row(c *Curve, patch, bul, platform, console string, hosts, 
 }
 
 func (w *JSONWriter) end(extrapolated bool) error {
-	w.buf = append(w.buf, `,"extrapolated":`...)
-	w.buf = strconv.AppendBool(w.buf, extrapolated)
-	w.buf = append(w.buf, '}')
+	if extrapolated {
+		w.buf = append(w.buf, `,"extrapolated":true,"row":"`+PartRow+`","windows":null,"window_minutes":null,"fits":null}`...)
+	} else {
+		w.buf = append(w.buf, `,"extrapolated":false,"row":"`+PartRow+`","windows":null,"window_minutes":null,"fits":null}`...)
+	}
 	w.rows++
 	return w.flushRow()
 }

@@ -15,7 +15,7 @@ import (
 func sweep(t *testing.T) (*Curve, []Estimate) {
 	c := curve(t, "KB899588", "XP")
 	var es []Estimate
-	for _, s := range []Scenario{{Hosts: 50}, {Hosts: 1200}, {Hosts: 1200, Consoles: 3}, {Hosts: 99999, Consoles: 7, Contention: 0.1}} {
+	for _, s := range []Scenario{{Hosts: 50}, {Hosts: 1200}, {Hosts: 1200, Scaling: Scaling{Consoles: 3}}, {Hosts: 99999, Scaling: Scaling{Consoles: 7, Contention: 0.1}}} {
 		e, err := c.Estimate(s)
 		if err != nil {
 			t.Fatal(err)
@@ -83,8 +83,8 @@ func TestCSVDefusesFormulas(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"KB1", "'@x", `'=HYPERLINK("http://example.invalid")`, "'+1", "5", "1", "1.00", "0.50", "", "'-1分", "true"},
-		{"KB1", "MS06-001", "a, \"b\"\nc", "'\tx", "5", "1", "0.00", "0.00", "0.00", "3時間", "false"},
+		{"KB1", "'@x", `'=HYPERLINK("http://example.invalid")`, "'+1", "5", "1", "1.00", "0.50", "", "'-1分", "true", "part", "", "", ""},
+		{"KB1", "MS06-001", "a, \"b\"\nc", "'\tx", "5", "1", "0.00", "0.00", "0.00", "3時間", "false", "part", "", "", ""},
 	}
 	for i, w := range want {
 		if strings.Join(recs[i+1], "|") != strings.Join(w, "|") {
@@ -155,5 +155,60 @@ func TestWriteErrorsReported(t *testing.T) {
 	}
 	if err := w.Close(); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("Close = %v, want the write error", err)
+	}
+}
+
+// TestRowKinds: totals, window answers and skipped pairs in CSV and JSON,
+// read back with encoding/csv and encoding/json; json.Marshal of a Row
+// with an unbounded top gives null.
+func TestRowKinds(t *testing.T) {
+	rows := []Row{
+		{Patch: "KB1", Platform: "XP", Console: "c", Hosts: 300, Consoles: 2, Minutes: 60, LowMinutes: 55, HighMinutes: 65, Duration: "1時間", Kind: PartRow, Windows: 2, WindowMinutes: 120, Fits: true},
+		{Hosts: 300, Consoles: 2, Minutes: 100, LowMinutes: 90, HighMinutes: math.Inf(1), Duration: "1時間40分", Kind: TotalRow, Windows: 2, WindowMinutes: 120, Fits: true},
+		{Patch: "KB2", Platform: "2003", Hosts: 150, Kind: SkippedRow},
+	}
+	var c, j bytes.Buffer
+	cw, jw := NewCSVWriter(&c), NewJSONWriter(&j)
+	for _, r := range rows {
+		cw.Write(r)
+		jw.Write(r)
+	}
+	cw.Close()
+	jw.Close()
+	recs, err := csv.NewReader(&c).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"KB1", "", "XP", "c", "300", "2", "60.00", "55.00", "65.00", "1時間", "false", "part", "2", "120.00", "true"},
+		{"", "", "", "", "300", "2", "100.00", "90.00", "", "1時間40分", "false", "total", "2", "120.00", "true"},
+		{"KB2", "", "2003", "", "150", "", "", "", "", "", "", "skipped", "", "", ""},
+	}
+	for i, w := range want {
+		if len(recs) <= i+1 || strings.Join(recs[i+1], "|") != strings.Join(w, "|") {
+			t.Errorf("CSV record %d = %q, want %q", i+1, recs[i+1], w)
+		}
+	}
+	var objs []map[string]any
+	if err := json.Unmarshal(j.Bytes(), &objs); err != nil {
+		t.Fatalf("%v in %s", err, j.String())
+	}
+	if len(objs) != 3 || objs[0]["row"] != "part" || objs[0]["windows"] != 2.0 || objs[0]["fits"] != true ||
+		objs[1]["row"] != "total" || objs[1]["high_minutes"] != nil || objs[1]["window_minutes"] != 120.0 ||
+		objs[2]["row"] != "skipped" || objs[2]["minutes"] != nil || objs[2]["hosts"] != 150.0 || objs[2]["consoles"] != nil {
+		t.Errorf("JSON %s", j.String())
+	}
+	for _, o := range objs {
+		if len(o) != len(RowColumns()) {
+			t.Errorf("object with %d keys, want %d: %v", len(o), len(RowColumns()), o)
+		}
+	}
+	b, err := json.Marshal(rows[1])
+	if err != nil || !bytes.Contains(b, []byte(`"high_minutes":null`)) || !bytes.Contains(b, []byte(`"row":"total"`)) {
+		t.Errorf("json.Marshal(total) = %s, %v", b, err)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(b, &back); err != nil || back["minutes"] != 100.0 {
+		t.Errorf("json.Marshal(total) does not read back: %s, %v", b, err)
 	}
 }

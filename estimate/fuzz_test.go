@@ -39,7 +39,7 @@ func FuzzReadCatalog(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			for _, sc := range []Scenario{{Hosts: 1}, {Hosts: 1200, Consoles: 3}, {Hosts: MaxHosts}} {
+			for _, sc := range []Scenario{{Hosts: 1}, {Hosts: 1200, Scaling: Scaling{Consoles: 3}}, {Hosts: MaxHosts}} {
 				e, err := c.Estimate(sc)
 				if err != nil {
 					continue

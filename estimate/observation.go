@@ -3,7 +3,6 @@ package estimate
 import (
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -85,12 +84,17 @@ func (o *Observation) check() error {
 		}
 	}
 	switch {
-	case o.Consoles < 1 || o.Consoles > MaxConsoles:
-		return bad("consoles", o.Consoles, fmt.Errorf("out of range; want 1 to %d", MaxConsoles))
-	case o.Hosts < 1 || o.Hosts > MaxHosts:
-		return bad("hosts", o.Hosts, fmt.Errorf("out of range; want 1 to %d", MaxHosts))
-	case math.IsNaN(o.Minutes) || o.Minutes <= 0 || o.Minutes > MaxMinutes:
-		return bad("minutes", o.Minutes, fmt.Errorf("out of range; want more than 0 and at most %d (100 years)", MaxMinutes))
+	case !consolesOK(o.Consoles):
+		e := consolesError(o.Consoles)
+		e.msg = fmt.Sprintf("out of range; want 1 to %d", MaxConsoles)
+		return bad("consoles", o.Consoles, e)
+	case !hostsOK(o.Hosts):
+		e := hostsError(o.Hosts)
+		e.msg = fmt.Sprintf("out of range; want 1 to %d", MaxHosts)
+		return bad("hosts", o.Hosts, e)
+	case !minutesOK(o.Minutes):
+		return bad("minutes", o.Minutes, &RangeError{What: "minutes", Value: o.Minutes, Min: 0, MinOpen: true, Max: MaxMinutes,
+			msg: fmt.Sprintf("out of range; want more than 0 and at most %d (100 years)", MaxMinutes)})
 	case o.PackageBytes < 0:
 		return bad("package_bytes", o.PackageBytes, errors.New("negative; want a whole number of bytes, or empty"))
 	case o.Severity != 0 && !o.Severity.Valid():

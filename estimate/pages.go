@@ -1,7 +1,10 @@
 package estimate
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"slices"
 	"strings"
 	"unicode"
@@ -49,6 +52,35 @@ func FromBulletin(b *bulletin.Bulletin, file string) ([]Observation, error) {
 		}
 	}
 	return obs, nil
+}
+
+// LoadPage reads the HotFix Alert page in the file at path (text or HTML;
+// UTF-8, Shift_JIS or EUC-JP) and returns the observations of its timing
+// tables, as FromBulletin. A file that cannot be read gives the system's
+// *fs.PathError; a page that cannot be read as a bulletin, or that has no
+// timing table, a *CatalogError naming the file (and the line, where the
+// parser knows it).
+func LoadPage(path string) ([]Observation, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := bulletin.Parse(f)
+	var pe *bulletin.ParseError
+	switch {
+	case errors.As(err, &pe):
+		return nil, &CatalogError{File: path, Line: pe.Line, Err: pe.Err}
+	case err != nil:
+		var fe *fs.PathError
+		if errors.As(err, &fe) {
+			return nil, err
+		}
+		return nil, &CatalogError{File: path, Err: err}
+	case !b.HasTimings():
+		return nil, &CatalogError{File: path, Err: fmt.Errorf("%s has no 予想適用時間 table, so nothing to estimate from", clip.Escape(b.ID))}
+	}
+	return FromBulletin(b, path)
 }
 
 // packageSizes maps the file names of packages, as foldKey folds them, to

@@ -21,23 +21,25 @@ type Job struct {
 // The prediction interval of the total is the sum of the jobs' intervals,
 // as if their errors went together (a site slow for one patch is slow for
 // all), which errs on the wide side.
+//
+// Its Scaling is every job's: the consoles and, where the jobs' curves
+// have their own σ and κ (calibrated curves), what replaces them (see
+// Scaling).
 type Rollout struct {
-	Jobs       []Job
-	Consoles   int     // consoles working in parallel; 0 means 1
-	Contention float64 // σ ≥ 0, see Scenario
-	Coherency  float64 // κ ≥ 0, see Scenario
+	Jobs []Job
+	Scaling
 }
 
 // Plan is the estimate of a rollout: each job's and their total, for one
 // maintenance window when the fleet is split across several.
+//
+// Its Span is the total of one window: the sum of the jobs' minutes and of
+// their interval bounds, at their level, extrapolated when some job is.
 type Plan struct {
-	Consoles     int        // consoles working in parallel
-	Windows      int        // windows the fleet is split into; each holds ⌈hosts/Windows⌉ of every job
-	Jobs         []Estimate // each job in one window, in the order of the rollout
-	Minutes      float64    // total of one window, minutes
-	Low, High    float64    // total of the jobs' interval bounds, minutes
-	Level        float64    // confidence level of Low and High
-	Extrapolated bool       // some job is extrapolated
+	Consoles int        // consoles working in parallel
+	Windows  int        // windows the fleet is split into; each holds ⌈hosts/Windows⌉ of every job
+	Jobs     []Estimate // each job in one window, in the order of the rollout
+	Span
 }
 
 // Window is a maintenance window to fit a rollout in.
@@ -46,34 +48,37 @@ type Window struct {
 	Upper   bool    // fit the top of the prediction interval rather than the estimate
 }
 
-// time is the part of a plan that must fit the window.
-func (w Window) time(p Plan) float64 {
+// time is the part of an estimate or plan that must fit the window.
+func (w Window) time(s Span) float64 {
 	if w.Upper {
-		return p.High
+		return s.High
 	}
-	return p.Minutes
+	return s.Minutes
 }
+
+// fits reports whether an estimate or plan fits the window.
+func (w Window) fits(s Span) bool { return w.time(s) <= w.Minutes }
 
 // String gives the window's length in the UpdateEXPERT style: "2時間".
 func (w Window) String() string {
 	return bulletin.FormatDuration(minutesToDuration(w.Minutes))
 }
 
-// check validates the rollout itself, whatever its console count.
+// check validates the rollout itself: its jobs, σ and κ, and its console
+// count (0 meaning 1).
 func (r Rollout) check() error {
 	if len(r.Jobs) == 0 {
 		return errors.New("a rollout needs at least one job")
 	}
 	for i, j := range r.Jobs {
-		if j.Curve == nil {
+		if !j.Curve.ok() {
 			return fmt.Errorf("job %d has no curve", i+1)
 		}
-		if j.Hosts < 1 || j.Hosts > MaxHosts {
-			return fmt.Errorf("%s: hosts %d: want 1 to %d", j.Curve.series, j.Hosts, MaxHosts)
+		if !hostsOK(j.Hosts) {
+			return fmt.Errorf("%s: %w", j.Curve.series, hostsError(j.Hosts))
 		}
 	}
-	_, err := Scenario{Hosts: 1, Consoles: r.Consoles, Contention: r.Contention, Coherency: r.Coherency}.check()
-	return err
+	return r.Scaling.check()
 }
 
 // checkPlan validates the rollout and the window for planning, which
@@ -85,8 +90,8 @@ func (r Rollout) checkPlan(w Window) error {
 	if err := r.check(); err != nil {
 		return err
 	}
-	if !(w.Minutes > 0) {
-		return fmt.Errorf("window %v minutes: want more than 0", w.Minutes)
+	if !windowOK(w.Minutes) {
+		return windowError(w.Minutes)
 	}
 	for _, j := range r.Jobs {
 		c := j.Curve
@@ -126,9 +131,11 @@ func (r Rollout) Estimate() (Plan, error) {
 // into windows windows.
 func (r Rollout) plan(consoles, windows int) (Plan, error) {
 	p := Plan{Consoles: consoles, Windows: windows, Jobs: make([]Estimate, len(r.Jobs))}
+	s := Scenario{Scaling: r.Scaling}
+	s.Consoles = consoles
 	for i, j := range r.Jobs {
-		e, err := j.Curve.Estimate(Scenario{Hosts: perConsole(j.Hosts, windows), Consoles: consoles,
-			Contention: r.Contention, Coherency: r.Coherency})
+		s.Hosts = perConsole(j.Hosts, windows)
+		e, err := j.Curve.Estimate(s)
 		if err != nil {
 			return Plan{}, err
 		}
@@ -169,21 +176,34 @@ func (e *WindowError) Error() string { return e.Reason }
 // window is out of reach it returns a *WindowError whose Best plan is the
 // console count with the shortest time (the smallest such count on a tie).
 // Console counts go up to the largest job's fleet or MaxConsoles. With
-// σ = κ = 0 the time only falls as consoles are added, and the count is
-// found by bisection; otherwise every count is tried, up to where κ's
-// slowdown outgrows any gain.
+// σ = κ = 0 for every job (r's, or its curve's where r leaves them to it)
+// the time only falls as consoles are added, and the count is found by
+// bisection; otherwise every count is tried, up to where κ's slowdown
+// outgrows any gain.
 func (r Rollout) ConsolesFor(w Window) (Plan, error) {
 	if err := r.checkPlan(w); err != nil {
 		return Plan{}, err
 	}
 	top := min(r.maxHosts(), MaxConsoles)
-	if r.Coherency > 0 {
-		// Beyond c ≈ √((1+σ)/κ) each console's work grows with c: four
-		// times that, and some slack for rounding up the hosts, is past
-		// the best.
-		top = min(top, int(4*math.Sqrt((1+r.Contention)/r.Coherency))+10)
+	// Each job slows with the σ and κ of its curve that r leaves to it
+	// (see Scaling).
+	flat, capped, past := true, true, 0.0
+	for _, j := range r.Jobs {
+		s := j.Curve.scaled(Scenario{Scaling: r.Scaling})
+		flat = flat && s.Contention == 0 && s.Coherency == 0
+		if s.Coherency > 0 {
+			// Beyond c ≈ √((1+σ)/κ) each console's work grows with c: four
+			// times that, and some slack for rounding up the hosts, is
+			// past the job's best.
+			past = max(past, 4*math.Sqrt((1+s.Contention)/s.Coherency)+10)
+		} else {
+			capped = false
+		}
 	}
-	if r.Contention == 0 && r.Coherency == 0 {
+	if capped && past < float64(top) {
+		top = int(past)
+	}
+	if flat {
 		return r.bisectConsoles(w, top)
 	}
 	var best Plan
@@ -195,10 +215,10 @@ func (r Rollout) ConsolesFor(w Window) (Plan, error) {
 		if err != nil {
 			return Plan{}, err
 		}
-		if w.time(p) <= w.Minutes {
+		if w.fits(p.Span) {
 			return p, nil
 		}
-		if c == 1 || w.time(p) < w.time(best) {
+		if c == 1 || w.time(p.Span) < w.time(best.Span) {
 			best = p
 		}
 	}
@@ -213,9 +233,9 @@ func (r Rollout) bisectConsoles(w Window, top int) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	target, fits := w.Minutes, w.time(last) <= w.Minutes
+	target, fits := w.Minutes, w.fits(last.Span)
 	if !fits {
-		target = w.time(last) // the best reachable
+		target = w.time(last.Span) // the best reachable
 	}
 	lo, hi := 1, top
 	for lo < hi {
@@ -224,7 +244,7 @@ func (r Rollout) bisectConsoles(w Window, top int) (Plan, error) {
 		if err != nil {
 			return Plan{}, err
 		}
-		if w.time(p) <= target {
+		if w.time(p.Span) <= target {
 			hi, last = mid, p
 		} else {
 			lo = mid + 1
@@ -245,7 +265,7 @@ func (r Rollout) bisectConsoles(w Window, top int) (Plan, error) {
 func (r Rollout) miss(w Window, best Plan) error {
 	return &WindowError{Window: w, Best: best, Reason: fmt.Sprintf(
 		"the rollout does not fit %s: the best is %s with %d console(s)",
-		w, bulletin.FormatDuration(minutesToDuration(w.time(best))), best.Consoles)}
+		w, bulletin.FormatDuration(minutesToDuration(w.time(best.Span))), best.Consoles)}
 }
 
 // WindowsFor returns the plan with the fewest windows that fits the
@@ -265,10 +285,10 @@ func (r Rollout) WindowsFor(w Window) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	if w.time(last) > w.Minutes {
+	if !w.fits(last.Span) {
 		return Plan{}, &WindowError{Window: w, Best: last, Reason: fmt.Sprintf(
 			"even one host per window takes %s, longer than the window of %s",
-			bulletin.FormatDuration(minutesToDuration(w.time(last))), w)}
+			bulletin.FormatDuration(minutesToDuration(w.time(last.Span))), w)}
 	}
 	for lo < hi {
 		mid := lo + (hi-lo)/2
@@ -276,7 +296,7 @@ func (r Rollout) WindowsFor(w Window) (Plan, error) {
 		if err != nil {
 			return Plan{}, err
 		}
-		if w.time(p) <= w.Minutes {
+		if w.fits(p.Span) {
 			hi, last = mid, p
 		} else {
 			lo = mid + 1
@@ -292,7 +312,10 @@ func (r Rollout) WindowsFor(w Window) (Plan, error) {
 // is ignored) fits the window, with its estimate. When not even one host
 // fits it returns a *WindowError.
 func (c *Curve) HostsFor(s Scenario, w Window) (int, Estimate, error) {
-	if err := (Rollout{Jobs: []Job{{c, 1}}, Consoles: s.Consoles, Contention: s.Contention, Coherency: s.Coherency}).checkPlan(w); err != nil {
+	if !c.ok() {
+		return 0, Estimate{}, errNotCurve
+	}
+	if err := (Rollout{Jobs: []Job{{c, 1}}, Scaling: s.Scaling}).checkPlan(w); err != nil {
 		return 0, Estimate{}, err
 	}
 	s.Hosts = 1
@@ -302,11 +325,7 @@ func (c *Curve) HostsFor(s Scenario, w Window) (int, Estimate, error) {
 		if errors.Is(err, ErrTooLong) {
 			return e, false, nil
 		}
-		t := e.Minutes
-		if w.Upper {
-			t = e.High
-		}
-		return e, err == nil && t <= w.Minutes, err
+		return e, err == nil && w.fits(e.Span), err
 	}
 	first, ok, err := fits(1)
 	if err != nil {
@@ -317,8 +336,7 @@ func (c *Curve) HostsFor(s Scenario, w Window) (int, Estimate, error) {
 		return 0, Estimate{}, err
 	}
 	if !ok {
-		return 0, Estimate{}, &WindowError{Window: w, Best: Plan{Consoles: first.Consoles, Windows: 1, Jobs: []Estimate{first},
-			Minutes: first.Minutes, Low: first.Low, High: first.High, Level: first.Level, Extrapolated: first.Extrapolated},
+		return 0, Estimate{}, &WindowError{Window: w, Best: Plan{Consoles: first.Consoles, Windows: 1, Jobs: []Estimate{first}, Span: first.Span},
 			Reason: fmt.Sprintf("one host takes %s, longer than the window of %s", bulletin.FormatDuration(first.Duration()), w)}
 	}
 	// The time grows with the hosts: bisect for the last that fits.

@@ -52,7 +52,7 @@ func TestConsolesFor(t *testing.T) {
 		if want == 0 {
 			t.Fatalf("test case %+v has no answer", tc)
 		}
-		p, err := Rollout{Jobs: []Job{{c, tc.hosts}}, Contention: tc.sigma, Coherency: tc.kappa}.ConsolesFor(Window{Minutes: tc.window})
+		p, err := Rollout{Jobs: []Job{{c, tc.hosts}}, Scaling: Scaling{Contention: tc.sigma, Coherency: tc.kappa}}.ConsolesFor(Window{Minutes: tc.window})
 		if err != nil {
 			t.Fatalf("%+v: %v", tc, err)
 		}
@@ -73,7 +73,7 @@ func TestConsolesForOutOfReach(t *testing.T) {
 			bestK, bestM = k, m
 		}
 	}
-	_, err := Rollout{Jobs: []Job{{c, hosts}}, Coherency: kappa}.ConsolesFor(Window{Minutes: 30})
+	_, err := Rollout{Jobs: []Job{{c, hosts}}, Scaling: Scaling{Coherency: kappa}}.ConsolesFor(Window{Minutes: 30})
 	var we *WindowError
 	if !errors.As(err, &we) {
 		t.Fatalf("error %v, want a *WindowError", err)
@@ -103,7 +103,7 @@ func TestWindowsFor(t *testing.T) {
 		t.Errorf("WindowsFor(1200, 1h) = %d windows of %d hosts, %v min; want 5 of 240, %v", p.Windows, p.Jobs[0].Hosts, p.Minutes, handA+handB*240)
 	}
 	// Two consoles: ⌈⌈1200/k⌉/2⌉ ≤ 297 at k = 3 (400 per window, 200 each).
-	p, err = Rollout{Jobs: []Job{{c, 1200}}, Consoles: 2}.WindowsFor(Window{Minutes: 60})
+	p, err = Rollout{Jobs: []Job{{c, 1200}}, Scaling: Scaling{Consoles: 2}}.WindowsFor(Window{Minutes: 60})
 	if err != nil || p.Windows != 3 {
 		t.Errorf("two consoles: %v windows, %v; want 3", p.Windows, err)
 	}
@@ -121,7 +121,7 @@ func TestHostsFor(t *testing.T) {
 	for _, tc := range []struct {
 		consoles, want int
 	}{{1, 297}, {2, 594}, {3, 891}} {
-		h, e, err := c.HostsFor(Scenario{Consoles: tc.consoles}, Window{Minutes: 60})
+		h, e, err := c.HostsFor(Scenario{Scaling: Scaling{Consoles: tc.consoles}}, Window{Minutes: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,7 +171,7 @@ func TestBundleAndMixedFleet(t *testing.T) {
 		t.Errorf("bundle interval [%v, %v] is not the sum of the jobs'", p.Low, p.High)
 	}
 	// A mixed fleet: 800 XP and 400 Windows 2000 hosts, two consoles.
-	p, err = Rollout{Jobs: []Job{{kb899588, 800}, {w2000, 400}}, Consoles: 2}.Estimate()
+	p, err = Rollout{Jobs: []Job{{kb899588, 800}, {w2000, 400}}, Scaling: Scaling{Consoles: 2}}.Estimate()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestBundleAndMixedFleet(t *testing.T) {
 	if err != nil || p.Consoles != 2 {
 		t.Errorf("bundle in 3h: %d consoles, %v; want 2", p.Consoles, err)
 	}
-	for _, r := range []Rollout{{}, {Jobs: []Job{{nil, 5}}}, {Jobs: []Job{{kb899588, 0}}}, {Jobs: []Job{{kb899588, 5}}, Contention: -1}} {
+	for _, r := range []Rollout{{}, {Jobs: []Job{{nil, 5}}}, {Jobs: []Job{{kb899588, 0}}}, {Jobs: []Job{{kb899588, 5}}, Scaling: Scaling{Contention: -1}}} {
 		if _, err := r.Estimate(); err == nil {
 			t.Errorf("Rollout %+v: no error", r)
 		}
@@ -242,7 +242,7 @@ func TestPlanningRefusesOddCurves(t *testing.T) {
 	if e, err := cs[0].Estimate(Scenario{Hosts: 200}); err != nil || math.Abs(e.Minutes-(90+60+20)/3.0) > 1e-9 {
 		t.Errorf("falling curve at 200 hosts, inside its data: %v, %v; want the mean %v", e.Minutes, err, (90+60+20)/3.0)
 	}
-	for _, s := range []Scenario{{Hosts: 100_000_000}, {Hosts: 301}, {Hosts: 99}, {Hosts: 1000, Consoles: 2}} {
+	for _, s := range []Scenario{{Hosts: 100_000_000}, {Hosts: 301}, {Hosts: 99}, {Hosts: 1000, Scaling: Scaling{Consoles: 2}}} {
 		if _, err := cs[0].Estimate(s); !errors.Is(err, ErrFalling) || !strings.Contains(err.Error(), "-0.35 min") {
 			t.Errorf("falling curve, %+v: %v, want ErrFalling naming the slope -0.35", s, err)
 		}
@@ -285,8 +285,8 @@ func TestLoad(t *testing.T) {
 		want float64
 	}{
 		{Scenario{Hosts: 1200}, 1200},
-		{Scenario{Hosts: 1200, Consoles: 2}, 600},
-		{Scenario{Hosts: 1201, Consoles: 4, Contention: 0.1, Coherency: 0.01}, 301 * (1 + 0.3 + 0.12)},
+		{Scenario{Hosts: 1200, Scaling: Scaling{Consoles: 2}}, 600},
+		{Scenario{Hosts: 1201, Scaling: Scaling{Consoles: 4, Contention: 0.1, Coherency: 0.01}}, 301 * (1 + 0.3 + 0.12)},
 	} {
 		if got := c.Load(tc.s); !near(got, tc.want, 1e-12) {
 			t.Errorf("Load(%+v) = %v, want %v", tc.s, got, tc.want)
@@ -307,7 +307,7 @@ func TestLoad(t *testing.T) {
 // is ErrTooLong.
 func TestExtremeCoherency(t *testing.T) {
 	c := curve(t, "KB899588", "XP")
-	r := Rollout{Jobs: []Job{{c, 1200}}, Coherency: 1e6}
+	r := Rollout{Jobs: []Job{{c, 1200}}, Scaling: Scaling{Coherency: 1e6}}
 	_, err := r.ConsolesFor(Window{Minutes: 120})
 	var we *WindowError
 	if !errors.As(err, &we) || we.Best.Consoles != 1 || !near(we.Best.Minutes, handA+handB*1200, 1e-9) {
@@ -320,7 +320,7 @@ func TestExtremeCoherency(t *testing.T) {
 		t.Errorf("a window one console meets: %v", err)
 	}
 	// One host on 10⁵ consoles with κ = 1e6 takes 1.7·10¹⁵ min.
-	if _, _, err := c.HostsFor(Scenario{Consoles: 100000, Coherency: 1e6}, Window{Minutes: 120}); !errors.Is(err, ErrTooLong) {
+	if _, _, err := c.HostsFor(Scenario{Scaling: Scaling{Consoles: 100000, Coherency: 1e6}}, Window{Minutes: 120}); !errors.Is(err, ErrTooLong) {
 		t.Errorf("one host beyond 100 years: %v, want ErrTooLong", err)
 	}
 }

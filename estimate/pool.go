@@ -1,13 +1,13 @@
 package estimate
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/patchtime/patchtime/fit"
-	"github.com/patchtime/patchtime/internal/clip"
 )
 
 // Pool is the per-host rate shared by all series of one console: one fit
@@ -17,7 +17,8 @@ import (
 // published tables give nearly the same rate for every patch, about 0.169
 // minutes (10.1 s) per host on UpdateEXPERT 6.1, so the pooled rate is the
 // best guess for a patch with no table of its own. Get one from a Catalog
-// (Pool, Pools); the zero Pool is not usable.
+// (Pool, Pools). The zero Pool pools nothing: its rate is NaN, and the
+// curves asked of it are errors.
 type Pool struct {
 	console  string
 	entries  []*entry
@@ -30,20 +31,49 @@ type Pool struct {
 
 // Tables returns the number of distinct tables the rate is pooled over;
 // Series may hold more, when several share a table.
-func (p *Pool) Tables() int { return p.tables }
+func (p *Pool) Tables() int {
+	if p == nil {
+		return 0
+	}
+	return p.tables
+}
 
 // Console returns the console whose series are pooled.
-func (p *Pool) Console() string { return p.console }
+func (p *Pool) Console() string {
+	if p == nil {
+		return ""
+	}
+	return p.console
+}
 
-// Rate returns the pooled per-host rate, minutes per host.
-func (p *Pool) Rate() float64 { return p.fit.Slope }
+// ok reports whether p is a pool with a fit, not nil or the zero Pool.
+func (p *Pool) ok() bool { return p != nil && p.fit != nil }
 
-// RateSE returns the standard error of Rate, minutes per host.
-func (p *Pool) RateSE() float64 { return p.fit.SlopeSE }
+// Rate returns the pooled per-host rate, minutes per host; NaN for the
+// zero Pool.
+func (p *Pool) Rate() float64 {
+	if !p.ok() {
+		return math.NaN()
+	}
+	return p.fit.Slope
+}
+
+// RateSE returns the standard error of Rate, minutes per host; NaN for
+// the zero Pool.
+func (p *Pool) RateSE() float64 {
+	if !p.ok() {
+		return math.NaN()
+	}
+	return p.fit.SlopeSE
+}
 
 // Fit returns a copy of the pooled fit: the rate, each distinct table's
-// setup, the residual error over all of them.
+// setup, the residual error over all of them. The zero Pool has none: the
+// zero fit.PooledFit.
 func (p *Pool) Fit() fit.PooledFit {
+	if !p.ok() {
+		return fit.PooledFit{}
+	}
 	f := *p.fit
 	f.Groups = nil
 	for _, g := range p.fit.Groups {
@@ -56,6 +86,9 @@ func (p *Pool) Fit() fit.PooledFit {
 // Series returns the pooled series, in the order they appear in the
 // catalog.
 func (p *Pool) Series() []Series {
+	if p == nil {
+		return nil
+	}
 	s := make([]Series, len(p.entries))
 	for i, e := range p.entries {
 		s[i] = e.Series
@@ -65,7 +98,12 @@ func (p *Pool) Series() []Series {
 
 // DataRange returns the smallest and largest per-console fleets of the
 // pooled data, hosts.
-func (p *Pool) DataRange() (lo, hi int) { return p.minHosts, p.maxHosts }
+func (p *Pool) DataRange() (lo, hi int) {
+	if p == nil {
+		return 0, 0
+	}
+	return p.minHosts, p.maxHosts
+}
 
 // curve returns the pooled curve of one of the pool's series.
 func (p *Pool) curve(e *entry) *Curve {
@@ -83,8 +121,11 @@ func (p *Pool) curve(e *entry) *Curve {
 // as known; the interval reflects the rate's uncertainty and the rollout
 // noise of the pooled data. Its extrapolation range is the pooled data's.
 func (p *Pool) WithSetup(setup float64) (*Curve, error) {
-	if !(setup >= 0 && setup <= MaxMinutes) {
-		return nil, fmt.Errorf("setup %v minutes: want 0 to %d", setup, MaxMinutes)
+	if !setupOK(setup) {
+		return nil, setupError(setup)
+	}
+	if !p.ok() {
+		return nil, errors.New("estimate: not a pool (the zero Pool); get pools from a Catalog")
 	}
 	c := &Curve{series: Series{Console: p.console}, fit: p.fit.WithIntercept(setup), given: true,
 		reason:   fmt.Sprintf("setup %.2f min given; per-host rate pooled over the %d distinct tables of %s", setup, p.tables, consoleName(p.console)),
@@ -125,31 +166,33 @@ func (c *Catalog) Pools() []*Pool {
 
 // Pool returns the pooled rate of the console named console: an exact
 // match, ignoring case, or else the only console whose name contains it.
+// A name that matches none, or several, is a *ConsoleError.
 func (c *Catalog) Pool(console string) (*Pool, error) {
-	if len(c.pooled()) == 0 {
-		return nil, fmt.Errorf("no console %s: the catalog is empty", clip.Quote(console))
-	}
 	want := fold(console)
-	var names, matched []string
 	var match []*Pool
-	for _, p := range c.pools {
-		names = append(names, consoleName(p.console))
+	for _, p := range c.pooled() {
 		if fold(p.console) == want {
 			match = []*Pool{p}
 			break
 		}
 		if strings.Contains(fold(p.console), want) {
 			match = append(match, p)
-			matched = append(matched, consoleName(p.console))
 		}
 	}
 	switch {
-	case len(match) == 0:
-		return nil, fmt.Errorf("no console %s in the catalog; it has: %s", clip.Quote(console), listNames(names))
-	case len(match) > 1:
-		return nil, fmt.Errorf("console %s is ambiguous; it matches: %s", clip.Quote(console), listNames(matched))
-	case match[0].err != nil:
+	case len(match) == 1 && match[0].err != nil:
 		return nil, match[0].err
+	case len(match) == 1:
+		return match[0], nil
 	}
-	return match[0], nil
+	e := &ConsoleError{Console: console}
+	for _, p := range c.pools {
+		e.Have = append(e.Have, p.console)
+	}
+	if len(match) > 1 {
+		for _, p := range match {
+			e.Matches = append(e.Matches, p.console)
+		}
+	}
+	return nil, e
 }

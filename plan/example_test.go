@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/patchtime/patchtime/estimate"
@@ -71,4 +72,40 @@ func ExampleUnlisted() {
 	// KB999001: 79.7 min
 	// KB899588: 77.2 min
 	// total: 156.9 min
+}
+
+// A plan calibrated to the site's own rollouts: the calibration's speed,
+// setup offset, σ and κ serve for every estimate and the window's search.
+func ExampleRequest_calibration() {
+	f, err := os.Open("../testdata/observations/site.csv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer f.Close()
+	obs, err := estimate.ReadObservations(f)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cat := estimate.Default()
+	cal, err := cat.Calibrate(obs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, err := plan.Ask(cat, plan.Request{
+		Patches:     []string{"KB899588"},
+		Platform:    "XP",
+		Hosts:       plan.Counts(2000),
+		Window:      3 * time.Hour,
+		Calibration: cal,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	w := a.Windows[0]
+	fmt.Printf("%d hosts: %d consoles, %.1f min (fits %v)\n", w.Hosts, w.Plan.Consoles, w.Plan.Minutes, w.Fits)
+	// Output: 2000 hosts: 3 consoles, 165.3 min (fits true)
 }

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/estimate"
 )
 
@@ -124,6 +125,27 @@ func All(rs []Range) iter.Seq[int] {
 	}
 }
 
+// Parts is the most parts (patch × platform) one rollout of r can have
+// with a mixed fleet: every patch, and every unlisted one, on every group;
+// saturating at math.MaxInt. It needs no catalog.
+func (r Request) Parts() int {
+	return mulCapped(max(len(r.Fleet), 1), max(len(r.Patches)+len(r.Unlisted), 1))
+}
+
+// Rows counts the rows of r from the request alone, before any catalog is
+// read, as the command checks its caps: each patch on each group of a
+// mixed fleet as a part (skipped ones included) with a total per console
+// count; otherwise one row per fleet size and console count, as for a
+// patch with one platform row (a patch with more makes more). It
+// saturates at math.MaxInt.
+func (r Request) Rows() int {
+	consoles := max(Len(r.Consoles), 1)
+	if len(r.Fleet) > 0 {
+		return mulCapped(addCapped(r.Parts(), 1), consoles)
+	}
+	return mulCapped(max(Len(r.Hosts), 1), consoles)
+}
+
 // Kind says what a Row is.
 type Kind int
 
@@ -145,6 +167,34 @@ type Row struct {
 	Kind     Kind
 	Curve    *estimate.Curve
 	Estimate estimate.Estimate
+	Window   *Window // the window's answer for the rollout the row is of; nil without a window
+}
+
+// Export returns the row as the CSV and JSON writers of package estimate
+// write it: a part or a total, with the window's answer when there is one.
+func (r Row) Export() estimate.Row {
+	e := r.Estimate
+	var x estimate.Row
+	if r.Curve != nil {
+		x = estimate.NewRow(r.Curve, e)
+	} else {
+		x = estimate.Row{Hosts: e.Hosts, Consoles: e.Consoles, Minutes: e.Minutes, LowMinutes: e.Low, HighMinutes: e.High,
+			Duration: bulletin.FormatDuration(e.Duration()), Extrapolated: e.Extrapolated}
+	}
+	x.Kind = estimate.PartRow
+	if r.Kind == Total {
+		x.Kind = estimate.TotalRow
+	}
+	if w := r.Window; w != nil {
+		x.Windows, x.WindowMinutes, x.Fits = max(w.Plan.Windows, 1), w.Window.Minutes, w.Fits
+	}
+	return x
+}
+
+// Export returns the skipped pair as an export row of kind "skipped",
+// with no numbers.
+func (s Skip) Export() estimate.Row {
+	return estimate.Row{Kind: estimate.SkippedRow, Patch: s.Patch, Platform: s.Platform, Hosts: s.Hosts}
 }
 
 // Skip is a patch × platform pair the request names but the catalog has no
@@ -152,6 +202,7 @@ type Row struct {
 type Skip struct {
 	Patch    string // the patch as the catalog names it (its KB)
 	Platform string // the platform asked for: a mixed fleet's group, or Request.Platform
+	Hosts    int    // the group's hosts in a mixed fleet; 0 otherwise
 }
 
 // Question is what a window answer answers.
@@ -176,10 +227,7 @@ type Window struct {
 
 // HostsPerWindow is ⌈Hosts / Plan.Windows⌉, the hosts of each window.
 func (w Window) HostsPerWindow() int {
-	if w.Plan.Windows < 1 {
-		return w.Hosts
-	}
-	return (w.Hosts + w.Plan.Windows - 1) / w.Plan.Windows
+	return estimate.Share(w.Hosts, w.Plan.Windows)
 }
 
 // Answer is the whole answer to a Request.
@@ -289,7 +337,7 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 			for _, g := range r.Fleet {
 				cs, err := get(p, g.Platform)
 				if kb, lacks := lacking(cat, p, err); lacks {
-					q.skipped = append(q.skipped, Skip{Patch: kb, Platform: g.Platform})
+					q.skipped = append(q.skipped, Skip{Patch: kb, Platform: g.Platform, Hosts: g.Hosts})
 					continue
 				}
 				if err != nil {
@@ -459,7 +507,7 @@ func (q *Query) Each(emit func(Row) error) ([]Window, error) {
 	}
 	for _, c := range q.curves {
 		if w.Minutes > 0 && !q.hostsGiven {
-			s := estimate.Scenario{Consoles: first, Contention: q.contention, Coherency: q.coherency}
+			s := estimate.Scenario{Scaling: estimate.Scaling{Consoles: first, Contention: q.contention, Coherency: q.coherency, Fixed: true}}
 			h, e, err := c.HostsFor(s, w)
 			var miss *estimate.WindowError
 			if errors.As(err, &miss) {
@@ -469,11 +517,12 @@ func (q *Query) Each(emit func(Row) error) ([]Window, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := emit(Row{Part, c, e}); err != nil {
+			a := Window{Question: HostsFor, Curve: c, Hosts: h, Window: w, Fits: true,
+				Plan: estimate.Plan{Consoles: e.Consoles, Windows: 1, Jobs: []estimate.Estimate{e}, Span: e.Span}}
+			if err := emit(Row{Part, c, e, &a}); err != nil {
 				return nil, err
 			}
-			answers = append(answers, Window{Question: HostsFor, Curve: c, Hosts: h, Window: w, Fits: true,
-				Plan: estimate.Plan{Consoles: e.Consoles, Windows: 1, Jobs: []estimate.Estimate{e}, Minutes: e.Minutes, Low: e.Low, High: e.High, Level: e.Level, Extrapolated: e.Extrapolated}})
+			answers = append(answers, a)
 			continue
 		}
 		for h := range All(q.req.Hosts) {
@@ -486,11 +535,11 @@ func (q *Query) Each(emit func(Row) error) ([]Window, error) {
 					answers = append(answers, a...)
 					continue
 				}
-				e, err := c.Estimate(estimate.Scenario{Hosts: h, Consoles: k, Contention: q.contention, Coherency: q.coherency})
+				e, err := c.Estimate(estimate.Scenario{Hosts: h, Scaling: estimate.Scaling{Consoles: k, Contention: q.contention, Coherency: q.coherency, Fixed: true}})
 				if err != nil {
 					return nil, err
 				}
-				if err := emit(Row{Part, c, e}); err != nil {
+				if err := emit(Row{Kind: Part, Curve: c, Estimate: e}); err != nil {
 					return nil, err
 				}
 			}
@@ -505,7 +554,7 @@ func (q *Query) Each(emit func(Row) error) ([]Window, error) {
 // total.
 func (q *Query) plan(jobs []estimate.Job, hosts, k int, emit func(Row) error) ([]Window, error) {
 	w := q.window
-	r := estimate.Rollout{Jobs: jobs, Consoles: k, Contention: q.contention, Coherency: q.coherency}
+	r := estimate.Rollout{Jobs: jobs, Scaling: estimate.Scaling{Consoles: k, Contention: q.contention, Coherency: q.coherency, Fixed: true}}
 	var p estimate.Plan
 	var err error
 	question := ConsolesFor
@@ -525,31 +574,34 @@ func (q *Query) plan(jobs []estimate.Job, hosts, k int, emit func(Row) error) ([
 	if err != nil {
 		return nil, err
 	}
+	var a *Window
+	if w.Minutes > 0 {
+		a = &Window{Question: question, Hosts: hosts, Window: w, Plan: p, Fits: miss == nil}
+		if miss != nil {
+			a.Reason = miss.Reason
+		}
+		if len(jobs) == 1 {
+			a.Curve = jobs[0].Curve
+		}
+	}
 	for i, e := range p.Jobs {
-		if err := emit(Row{Part, jobs[i].Curve, e}); err != nil {
+		if err := emit(Row{Part, jobs[i].Curve, e, a}); err != nil {
 			return nil, err
 		}
 	}
 	if len(jobs) > 1 {
-		perWindow := (hosts + p.Windows - 1) / p.Windows
+		perWindow := estimate.Share(hosts, p.Windows)
 		total := estimate.Estimate{
-			Scenario: estimate.Scenario{Hosts: perWindow, Consoles: p.Consoles, Contention: r.Contention, Coherency: r.Coherency},
-			Minutes:  p.Minutes, Low: p.Low, High: p.High, Level: p.Level, Extrapolated: p.Extrapolated}
-		if err := emit(Row{Kind: Total, Estimate: total}); err != nil {
+			Scenario: estimate.Scenario{Hosts: perWindow, Scaling: estimate.Scaling{Consoles: p.Consoles, Contention: r.Contention, Coherency: r.Coherency, Fixed: r.Fixed}},
+			Span:     p.Span}
+		if err := emit(Row{Kind: Total, Estimate: total, Window: a}); err != nil {
 			return nil, err
 		}
 	}
-	if w.Minutes == 0 {
+	if a == nil {
 		return nil, nil
 	}
-	a := Window{Question: question, Hosts: hosts, Window: w, Plan: p, Fits: miss == nil}
-	if miss != nil {
-		a.Reason = miss.Reason
-	}
-	if len(jobs) == 1 {
-		a.Curve = jobs[0].Curve
-	}
-	return []Window{a}, nil
+	return []Window{*a}, nil
 }
 
 // Answer makes every row and returns the whole answer. For sweeps of many

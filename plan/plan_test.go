@@ -94,7 +94,7 @@ func TestWholeFleet(t *testing.T) {
 	if len(a.Windows) != 1 || !a.Windows[0].Fits || a.Windows[0].Plan.Consoles != want || a.Windows[0].Question != ConsolesFor || a.Windows[0].Hosts != 3950 {
 		t.Errorf("window answer %+v; want it to fit with %d consoles", a.Windows, want)
 	}
-	wantSkip := []Skip{{"KB937894", "2003"}, {"KB885881", "XP"}, {"KB885881", "2000"}}
+	wantSkip := []Skip{{"KB937894", "2003", 150}, {"KB885881", "XP", 3000}, {"KB885881", "2000", 800}}
 	if !slices.Equal(a.Skipped, wantSkip) {
 		t.Errorf("skipped %v, want %v", a.Skipped, wantSkip)
 	}
@@ -125,7 +125,7 @@ func TestOnePatchLacksPlatform(t *testing.T) {
 		t.Errorf("%v; want a PlatformError naming KB885881's one platform", err)
 	}
 	a, err := Ask(estimate.Default(), Request{Patches: []string{"KB885881", "KB899588"}, Platform: "XP", Hosts: Counts(100)})
-	if err != nil || len(a.Rows) != 1 || !slices.Equal(a.Skipped, []Skip{{"KB885881", "XP"}}) {
+	if err != nil || len(a.Rows) != 1 || !slices.Equal(a.Skipped, []Skip{{"KB885881", "XP", 0}}) {
 		t.Errorf("bundle: %v, %d rows, skipped %v; want KB899588 alone and KB885881 skipped", err, len(a.Rows), a.Skipped)
 	}
 	_, err = Ask(estimate.Default(), Request{Patches: []string{"KB885881"}, Fleet: []Group{{"XP", 10}}})
@@ -176,7 +176,7 @@ func TestCalibratedScaling(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs, _ := estimate.Default().Curves("KB899588", "XP")
-	e, _ := cal.Apply(cs[0]).Estimate(estimate.Scenario{Hosts: 2000, Consoles: 4, Contention: s.Contention, Coherency: s.Coherency})
+	e, _ := cal.Apply(cs[0]).Estimate(estimate.Scenario{Hosts: 2000, Scaling: estimate.Scaling{Consoles: 4, Contention: s.Contention, Coherency: s.Coherency, Fixed: true}})
 	if got := a.Rows[0].Estimate; got.Minutes != e.Minutes || got.High != e.High {
 		t.Errorf("calibrated plan %v, want %v", got.Minutes, e.Minutes)
 	}

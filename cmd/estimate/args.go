@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"iter"
 	"math"
 	"regexp"
 	"strconv"
@@ -25,74 +24,18 @@ const maxRows = 10_000_000
 // maxTableRows bounds the rows of table output, which is for people.
 const maxTableRows = 10_000
 
-// stride is the values from, from+step, …, to of a --hosts or --consoles
-// value; a single number is a span of one.
-type stride struct{ from, to, step int }
-
-// counts are the values of --hosts or --consoles in the order given, kept
-// as strides so that a range costs no memory: a sweep of 10⁷ fleet sizes is
-// a few words until each size is used.
-type counts []stride
-
-// Len is the number of values.
-func (c counts) Len() int {
-	n := 0
-	for _, s := range c {
-		n = addCapped(n, (s.to-s.from)/s.step+1)
-	}
-	return n
-}
-
-// All yields the values in order.
-func (c counts) All() iter.Seq[int] {
-	return func(yield func(int) bool) {
-		for _, s := range c {
-			for x := s.from; x <= s.to; x += s.step {
-				if !yield(x) {
-					return
-				}
-			}
-		}
-	}
-}
-
-// First is the first value; 0 when there is none.
-func (c counts) First() int {
-	if len(c) == 0 {
-		return 0
-	}
-	return c[0].from
-}
-
-// addCapped and mulCapped are + and × of non-negative counts, saturating
-// at math.MaxInt instead of wrapping, so that a cap compared with them
-// cannot be got round by overflow.
-func addCapped(a, b int) int {
-	if a > math.MaxInt-b {
-		return math.MaxInt
-	}
-	return a + b
-}
-
-func mulCapped(a, b int) int {
-	if a != 0 && b > math.MaxInt/a {
-		return math.MaxInt
-	}
-	return a * b
-}
-
 // parseCounts reads the value of --hosts or --consoles: a whole number, a
 // comma-separated list, or ranges a:b:step (step 1 if left out), each
 // value from 1 to max. Full-width digits are folded. Nothing is expanded:
-// the values come back as strides.
-func parseCounts(flag, text string, max int) (counts, error) {
+// the values come back as ranges.
+func parseCounts(flag, text string, max int) ([]plan.Range, error) {
 	folded := width.Fold.String(text)
 	if thousands(folded) {
 		first, rest, _ := strings.Cut(folded, ",")
 		return nil, usagef("--%s %s: commas separate values, so this reads as %s and %s; for %s%s write that (for several values, give --%s once for each)",
 			flag, clip.Quote(text), first, strings.ReplaceAll(rest, ",", " and "), first, strings.ReplaceAll(rest, ",", ""), flag)
 	}
-	var out counts
+	var out []plan.Range
 	for _, item := range strings.Split(folded, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
@@ -120,7 +63,7 @@ func parseCounts(flag, text string, max int) (counts, error) {
 		if v[1] < v[0] {
 			return nil, usagef("--%s %s: range %s runs backwards; want from ≤ to", flag, clip.Quote(text), clip.Quote(item))
 		}
-		out = append(out, stride{v[0], v[1], v[2]})
+		out = append(out, plan.Range{From: v[0], To: v[1], Step: v[2]})
 	}
 	return out, nil
 }

@@ -258,43 +258,15 @@ func TestOutputNamesInput(t *testing.T) {
 // page1 is a page we wrote in the bulletins' layout, with one table.
 var page1 = page("14分 23分 48分 1時間30分")
 
-// TestOutputsAllOrNothing: when the second output cannot be put in
-// place, the first is put back as it was (or removed if it was new), and
-// no temporary file is left.
+// TestOutputsAllOrNothing: a stream (here a full device) is written,
+// like standard output, after the files are in place, and like it cannot
+// be taken back: the plot stays, in the table's path and the CSV's alike.
+// (That the files of a run are put in place all or none, when the second
+// cannot be, is tested in package outfile, whose test hooks fail a
+// rename.)
 func TestOutputsAllOrNothing(t *testing.T) {
 	dir := t.TempDir()
-	out, png := filepath.Join(dir, "out.txt"), filepath.Join(dir, "kb.png")
-	os.WriteFile(out, []byte("old output\n"), 0o640)
-	defer func() { rename = os.Rename }()
-	rename = func(from, to string) error {
-		if to == png {
-			return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EIO}
-		}
-		return os.Rename(from, to)
-	}
-	code, _, errOut := runCLI("--patch", "KB899588", "--hosts", "1200", "-o", out, "--plot", png)
-	if code != 1 || !strings.Contains(errOut, "--plot "+png+": input/output error") {
-		t.Errorf("exit %d, %q", code, errOut)
-	}
-	if got := readFile(t, out); got != "old output\n" {
-		t.Errorf("-o holds %q after the plot failed; want the old file back", got)
-	}
-	if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o640 {
-		t.Errorf("mode %v after the undo", fi.Mode().Perm())
-	}
-	if extra := leftovers(t, dir, "out.txt"); extra != nil {
-		t.Errorf("left behind: %v", extra)
-	}
-	// A new -o file is removed again.
-	os.Remove(out)
-	runCLI("--patch", "KB899588", "--hosts", "1200", "-o", out, "--plot", png)
-	if extra := leftovers(t, dir); extra != nil {
-		t.Errorf("left behind: %v", extra)
-	}
-	// A stream (here a full device) is written, like standard output,
-	// after the files are in place, and like it cannot be taken back: the
-	// plot stays, in the table's path and the CSV's alike.
-	rename = os.Rename
+	png := filepath.Join(dir, "kb.png")
 	if _, err := os.Stat("/dev/full"); err == nil {
 		for _, format := range []string{"table", "csv"} {
 			os.WriteFile(png, []byte("old picture"), 0o644)
@@ -501,43 +473,6 @@ func TestOutputPermissions(t *testing.T) {
 	}
 }
 
-// TestInPlaceUndo: when copying into a hard-linked file fails halfway,
-// its old bytes are put back, under both names, and a plot already
-// renamed into place is put back too.
-func TestInPlaceUndo(t *testing.T) {
-	dir := t.TempDir()
-	a, b, png := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv"), filepath.Join(dir, "kb.png")
-	old := strings.Repeat("old row\n", 1000)
-	os.WriteFile(a, []byte(old), 0o644)
-	if err := os.Link(a, b); err != nil {
-		t.Skip(err)
-	}
-	os.WriteFile(png, []byte("old picture"), 0o644)
-	defer func() { copyInto = func(dst io.Writer, src io.Reader) (int64, error) { return io.Copy(dst, src) } }()
-	failed := false
-	copyInto = func(dst io.Writer, src io.Reader) (int64, error) {
-		if failed { // putting the old bytes back works
-			return io.Copy(dst, src)
-		}
-		failed = true
-		n, _ := io.CopyN(dst, src, 100)
-		return n, syscall.ENOSPC
-	}
-	code, _, errOut := runCLI(append(fileArgs, "-o", a, "--plot", png)...)
-	if code != 1 || !strings.Contains(errOut, "-o "+a+": no space left on device") {
-		t.Errorf("exit %d, %q", code, errOut)
-	}
-	if readFile(t, a) != old || readFile(t, b) != old {
-		t.Errorf("the hard-linked file was not put back")
-	}
-	if readFile(t, png) != "old picture" {
-		t.Errorf("the plot was not put back")
-	}
-	if extra := leftovers(t, dir, "a.csv", "b.csv", "kb.png"); extra != nil {
-		t.Errorf("left behind: %v", extra)
-	}
-}
-
 // TestMain lets the tests run the command as a process of its own (the
 // test binary, with PATCHTIME_RUN_MAIN=1), so that a signal can be sent
 // to it.
@@ -594,89 +529,6 @@ func TestSignalLeavesNoTempFile(t *testing.T) {
 			}
 		})
 	}
-}
-
-// FuzzOutput writes fuzzed bytes through an output to each kind of
-// destination (new, existing private, through a symbolic link, through a
-// dangling link, hard-linked, a device) and checks the destination holds exactly
-// them, stays the kind it was with its mode, and nothing else is left in
-// the folder.
-func FuzzOutput(f *testing.F) {
-	f.Add([]byte("patch,hosts\nKB899588,1200\n"), uint8(0))
-	f.Add([]byte{}, uint8(1))
-	f.Add([]byte("\x00\xff\n"), uint8(2))
-	f.Add(bytes.Repeat([]byte("x"), 70000), uint8(3))
-	f.Add([]byte("two names"), uint8(4))
-	f.Add([]byte("to a device"), uint8(5))
-	f.Fuzz(func(t *testing.T, data []byte, kind uint8) {
-		dir := t.TempDir()
-		path, target := filepath.Join(dir, "out"), filepath.Join(dir, "out")
-		keep := []string{"out"}
-		if kind%6 == 5 {
-			// A device: written to, never replaced.
-			o, err := openOutput("-o", "/dev/null")
-			if err != nil {
-				t.Skip(err)
-			}
-			if err := o.Hold(data); err != nil {
-				t.Fatal(err)
-			}
-			if err := commitAll(o); err != nil {
-				t.Fatal(err)
-			}
-			if fi, err := os.Lstat("/dev/null"); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
-				t.Fatal("/dev/null was replaced")
-			}
-			return
-		}
-		switch kind % 5 {
-		case 1:
-			os.WriteFile(path, []byte("old"), 0o600)
-		case 2:
-			target = filepath.Join(dir, "real")
-			os.WriteFile(target, []byte("old"), 0o640)
-			os.Symlink("real", path)
-			keep = append(keep, "real")
-		case 3:
-			target = filepath.Join(dir, "real")
-			os.Symlink("real", path)
-			keep = append(keep, "real")
-		case 4:
-			os.WriteFile(path, []byte("old"), 0o644)
-			os.Link(path, filepath.Join(dir, "other"))
-			keep = append(keep, "other")
-		}
-		before, _ := os.Stat(target)
-		o, err := openOutput("-o", path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := o.Write(data); err != nil {
-			t.Fatal(err)
-		}
-		if err := commitAll(o); err != nil {
-			t.Fatal(err)
-		}
-		if got, _ := os.ReadFile(target); !bytes.Equal(got, data) {
-			t.Fatalf("kind %d: the target holds %d bytes, want %d", kind%5, len(got), len(data))
-		}
-		if kind%5 == 4 {
-			if got, _ := os.ReadFile(filepath.Join(dir, "other")); !bytes.Equal(got, data) {
-				t.Fatal("the other hard link does not hold the data")
-			}
-		}
-		if kind%5 == 2 || kind%5 == 3 {
-			if fi, err := os.Lstat(path); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-				t.Fatal("the link was replaced")
-			}
-		}
-		if after, _ := os.Stat(target); before != nil && after.Mode() != before.Mode() {
-			t.Fatalf("mode %v, was %v", after.Mode(), before.Mode())
-		}
-		if extra := leftovers(t, dir, keep...); extra != nil {
-			t.Fatalf("left behind: %v", extra)
-		}
-	})
 }
 
 // TestOutputLongName: a file name of 250 bytes, within the system's 255,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/patchtime/patchtime/estimate"
+	"github.com/patchtime/patchtime/plan"
 )
 
 // FuzzParseCounts: --hosts and --consoles values are read or refused,
@@ -23,12 +24,12 @@ func FuzzParseCounts(f *testing.F) {
 			}
 			return
 		}
-		if len(counts) == 0 || counts.Len() < len(counts) {
-			t.Fatalf("%q: %d values in %d strides", text, counts.Len(), len(counts))
+		if len(counts) == 0 || plan.Len(counts) < len(counts) {
+			t.Fatalf("%q: %d values in %d ranges", text, plan.Len(counts), len(counts))
 		}
 		for _, s := range counts {
-			if s.from < 1 || s.to > estimate.MaxHosts || s.to < s.from || s.step < 1 {
-				t.Fatalf("%q: stride %+v out of range", text, s)
+			if s.From < 1 || s.To > estimate.MaxHosts || s.To < s.From || s.Step < 1 {
+				t.Fatalf("%q: range %+v out of range", text, s)
 			}
 		}
 	})

@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/patchtime/patchtime/plan"
 )
 
 // TestCapsBeforeWork: arguments the caps refuse cost no memory to refuse,
@@ -27,7 +30,7 @@ func TestCapsBeforeWork(t *testing.T) {
 	if large > 4<<20 || large > 2*small+(1<<20) {
 		t.Errorf("refusing 20 sweeps of 10⁸ hosts allocated %d bytes (of 6·10⁵: %d)", large, small)
 	}
-	var h counts
+	var h []plan.Range
 	for range 20 {
 		c, err := parseCounts("hosts", "1:99999999", 100000000)
 		if err != nil {
@@ -35,39 +38,29 @@ func TestCapsBeforeWork(t *testing.T) {
 		}
 		h = append(h, c...)
 	}
-	if h.Len() != 20*99999999 || len(h) != 20 {
-		t.Errorf("20 ranges of 99999999: %d values in %d strides", h.Len(), len(h))
+	if plan.Len(h) != 20*99999999 || len(h) != 20 {
+		t.Errorf("20 ranges of 99999999: %d values in %d ranges", plan.Len(h), len(h))
 	}
-	if n := mulCapped(h.Len(), 1<<62); n != int(^uint(0)>>1) {
+	hh := append(slices.Clone(h), h...) // 4·10⁹ values
+	if n := (plan.Request{Patches: []string{"KB1"}, Hosts: hh, Consoles: hh}).Rows(); n != int(^uint(0)>>1) {
 		t.Errorf("a product past the largest int is %d, want it saturated", n)
 	}
 }
 
-// TestCountsOrder: a stride yields its values in order, lists as given.
+// TestCountsOrder: --hosts values are read as ranges, in order, lists as
+// given.
 func TestCountsOrder(t *testing.T) {
 	c, err := parseCounts("hosts", "5,100:400:150,7", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []int
-	for v := range c.All() {
+	for v := range plan.All(c) {
 		got = append(got, v)
 	}
-	if want := []int{5, 100, 250, 400, 7}; !equalInts(got, want) || c.Len() != 5 || c.First() != 5 {
-		t.Errorf("got %v (len %d, first %d), want %v", got, c.Len(), c.First(), want)
+	if want := []int{5, 100, 250, 400, 7}; !slices.Equal(got, want) || plan.Len(c) != 5 {
+		t.Errorf("got %v (len %d), want %v", got, plan.Len(c), want)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestTableEscapes: control, bidi and zero-width characters in a cell are

@@ -7,6 +7,7 @@
 //	estimate --patch MS05-039 --platform XP --hosts 50,100,250,500 --format csv
 //	estimate --patch KB899588 --platform XP --hosts 1200 --window 2h
 //	estimate --setup 12m --hosts 1000
+//	estimate --patch KB899588,KB937894,KB885881 --hosts XP=3000,2000=800,2003=150 --window 4h
 //	estimate --patch KB899588 --explain
 //	estimate --list
 //
@@ -19,7 +20,8 @@
 // aside and renamed, or, where a rename would lose the file's names, owner
 // or folder, written into with the old bytes kept until the run succeeds.
 // Links are followed; devices, FIFOs and pipes are written like standard
-// output; modes and owners are kept (see the README).
+// output; modes and owners are kept (see the README, and package
+// internal/outfile, which does it).
 package main
 
 import (
@@ -35,9 +37,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/estimate"
 	"github.com/patchtime/patchtime/internal/clip"
+	"github.com/patchtime/patchtime/internal/outfile"
 	"github.com/patchtime/patchtime/plan"
 	"github.com/spf13/pflag"
 )
@@ -65,10 +67,10 @@ type options struct {
 	patches      []string
 	platform     string
 	hostsRaw     []string        // the --hosts values as given
-	hosts        counts          // fleet sizes
+	hosts        []plan.Range    // fleet sizes
 	fleet        []plan.Group    // a mixed fleet, instead of hosts
 	consolesRaw  []string        // the --consoles values as given
-	consoles     counts          // console counts; 1 unless given
+	consoles     []plan.Range    // console counts, as given
 	contention   float64         // σ
 	coherency    float64         // κ
 	window       float64         // minutes; 0 when not given
@@ -98,7 +100,7 @@ to a fleet, from the HotFix Alert 予想適用時間 tables.
 
 Usage:
   estimate --patch KB|MSxx-xxx --hosts N[,N...] [flags]
-  estimate --setup DURATION --hosts N [flags]
+  estimate --setup [NAME=]DURATION --hosts N [flags]
   estimate --patch KB|MSxx-xxx --explain
   estimate --list
 
@@ -109,6 +111,8 @@ Examples:
   estimate --patch KB899588 --platform xp --hosts 1200 --consoles 1 --window 1h
   estimate --patch KB899588,KB937894 --platform xp --hosts 800 --consoles 2
   estimate --patch KB899588 --hosts XP=800,2000=400 --format csv
+  estimate --patch KB899588,KB937894,KB885881 --hosts XP=3000,2000=800,2003=150 --window 4h
+  estimate --patch KB899588,KB937894 --setup KB999001=12m --platform xp --hosts 800
   estimate --patch KB899588 --platform xp --hosts 100:1000:300 --consoles 1:4
   estimate --patch KB899588 --hosts 1200 --lang en --level 90%
   estimate --setup 12m --hosts 1000
@@ -191,12 +195,22 @@ func writeFlagUsages(out *bytes.Buffer, fs *pflag.FlagSet) {
 	}
 }
 
-// ioError is a file that could not be read or written: exit status 1.
-// Every other error is a usage or input error: exit status 2.
+// ioError is a file that could not be read or written: exit status 1, as
+// is an *outfile.Error, an output file that could not be written (see
+// isIOError). Every other error is a usage or input error, such as an
+// output path that names a folder (outfile.ErrDirectory): exit status 2.
 type ioError struct{ err error }
 
 func (e ioError) Error() string { return e.err.Error() }
 func (e ioError) Unwrap() error { return e.err }
+
+// isIOError reports whether err is a file that could not be read or
+// written: an ioError or an *outfile.Error.
+func isIOError(err error) bool {
+	var ie ioError
+	var fe *outfile.Error
+	return errors.As(err, &ie) || errors.As(err, &fe)
+}
 
 func usagef(format string, a ...any) error { return fmt.Errorf(format, a...) }
 
@@ -222,8 +236,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 128 + int(syscall.SIGPIPE)
 		}
 		fmt.Fprintf(stderr, "estimate: %s\n", message(err))
-		var ie ioError
-		if errors.As(err, &ie) {
+		if isIOError(err) {
 			return exitIO
 		}
 		return exitUsage
@@ -258,9 +271,7 @@ func onSignal(stderr io.Writer) (stop func()) {
 	go func() {
 		select {
 		case sig := <-ch:
-			committing.Lock()
-			removeTemps()
-			if started.Load() {
+			if outfile.Cleanup() { // after a commit under way; temporary files removed
 				fmt.Fprintf(stderr, "estimate: stopped by %v while writing its output, which may be incomplete\n", sig)
 			} else {
 				fmt.Fprintf(stderr, "estimate: stopped by %v; no output file was changed\n", sig)
@@ -331,7 +342,7 @@ func runErr(args []string, stdout io.Writer) error {
 	case err != nil:
 		return err
 	}
-	if q.Rollout() && o.hosts.Len() == 0 && len(o.fleet) == 0 && !o.explain {
+	if q.Rollout() && plan.Len(o.hosts) == 0 && len(o.fleet) == 0 && !o.explain {
 		return usagef("a bundle needs --hosts: the fleet it is rolled out to")
 	}
 	var picture []byte
@@ -340,9 +351,9 @@ func runErr(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	var plot *output // written aside now, put in place with the output
+	var plot *outfile.File // written aside now, put in place with the output
 	if o.plot != "" {
-		if plot, err = openOutput("--plot", o.plot); err != nil {
+		if plot, err = outfile.Open("--plot", o.plot); err != nil {
 			return err
 		}
 		defer plot.Abort()
@@ -350,7 +361,7 @@ func runErr(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	asked := o.hosts.Len() > 0 || len(o.fleet) > 0 || o.window > 0
+	asked := plan.Len(o.hosts) > 0 || len(o.fleet) > 0 || o.window > 0
 	if o.format != "table" && asked {
 		return o.writeRows(stdout, q, plot)
 	}
@@ -383,19 +394,19 @@ func runErr(args []string, stdout io.Writer) error {
 
 // finish writes text to -o FILE or stdout and puts the plot in place:
 // nothing is put in place unless everything was made, and standard output
-// (or a stream, see output) is written last.
-func (o *options) finish(stdout io.Writer, plot *output, text []byte) error {
+// (or a stream, see outfile.File) is written last.
+func (o *options) finish(stdout io.Writer, plot *outfile.File, text []byte) error {
 	if o.output == "" {
-		if err := commitAll(plot); err != nil {
+		if err := outfile.Commit(plot); err != nil {
 			return err
 		}
-		started.Store(true)
+		outfile.MarkStarted()
 		if _, err := stdout.Write(text); err != nil {
 			return ioError{fmt.Errorf("writing output: %w", err)}
 		}
 		return nil
 	}
-	f, err := openOutput("-o", o.output)
+	f, err := outfile.Open("-o", o.output)
 	if err != nil {
 		return err
 	}
@@ -403,29 +414,30 @@ func (o *options) finish(stdout io.Writer, plot *output, text []byte) error {
 	if err := f.Hold(text); err != nil {
 		return err
 	}
-	return commitAll(f, plot)
+	return outfile.Commit(f, plot)
 }
 
 // rowWriter is what the CSV and JSON writers of package estimate share.
 type rowWriter interface {
+	Write(estimate.Row) error
 	WriteEstimate(*estimate.Curve, estimate.Estimate) error
 	Close() error
 }
 
 // writeRows streams the rows as CSV or JSON to -o FILE or stdout. To
-// standard output or a stream (see output), every estimate is made once
+// standard output or a stream (see outfile.File), every estimate is made once
 // before anything is written, so an error leaves no partial output, and
 // the plot is put in place first; a file is written aside and put in
 // place with the plot.
-func (o *options) writeRows(stdout io.Writer, q *plan.Query, plot *output) error {
+func (o *options) writeRows(stdout io.Writer, q *plan.Query, plot *outfile.File) error {
 	if n := q.Rows(); n > maxRows {
 		return usagef("%d rows asked; at most %d rows are made", n, maxRows)
 	}
 	dest := stdout
-	var file *output
+	var file *outfile.File
 	if o.output != "" {
 		var err error
-		if file, err = openOutput("-o", o.output); err != nil {
+		if file, err = outfile.Open("-o", o.output); err != nil {
 			return err
 		}
 		defer file.Abort()
@@ -435,11 +447,11 @@ func (o *options) writeRows(stdout io.Writer, q *plan.Query, plot *output) error
 		if _, err := q.Each(func(plan.Row) error { return nil }); err != nil {
 			return err
 		}
-		if err := commitAll(plot); err != nil {
+		if err := outfile.Commit(plot); err != nil {
 			return err
 		}
 		plot = nil
-		started.Store(true)
+		outfile.MarkStarted()
 	}
 	var w rowWriter
 	if o.format == "json" {
@@ -450,10 +462,13 @@ func (o *options) writeRows(stdout io.Writer, q *plan.Query, plot *output) error
 		w = cw
 	}
 	_, err := q.Each(func(r plan.Row) error {
-		if r.Kind == plan.Total { // tidy rows have no totals
-			return nil
+		var err error
+		if r.Kind == plan.Part && r.Window == nil {
+			err = w.WriteEstimate(r.Curve, r.Estimate) // a sweep's rows: no Row built
+		} else {
+			err = w.Write(r.Export())
 		}
-		if err := w.WriteEstimate(r.Curve, r.Estimate); err != nil {
+		if err != nil {
 			return writeError(err)
 		}
 		return nil
@@ -461,13 +476,18 @@ func (o *options) writeRows(stdout io.Writer, q *plan.Query, plot *output) error
 	if err != nil {
 		return err
 	}
+	for _, s := range q.Skipped() {
+		if err := w.Write(s.Export()); err != nil {
+			return writeError(err)
+		}
+	}
 	if err := w.Close(); err != nil {
 		return writeError(err)
 	}
 	if file != nil && file.Stream() {
 		return file.Close()
 	}
-	return commitAll(file, plot)
+	return outfile.Commit(file, plot)
 }
 
 // writeError is a failure to write the output: an I/O error; one from an
@@ -476,6 +496,10 @@ func writeError(err error) error {
 	var ie ioError
 	if errors.As(err, &ie) {
 		return ie
+	}
+	var fe *outfile.Error
+	if errors.As(err, &fe) {
+		return fe
 	}
 	return ioError{fmt.Errorf("writing output: %w", err)}
 }
@@ -487,14 +511,7 @@ func (o *options) request(cal *estimate.Calibration) plan.Request {
 		Level: o.level, Pooled: o.pooled, Calibration: cal,
 		Window: time.Duration(o.window * float64(time.Minute)), Upper: o.upper,
 	}
-	for _, s := range o.hosts {
-		r.Hosts = append(r.Hosts, plan.Range{From: s.from, To: s.to, Step: s.step})
-	}
-	if len(o.consolesRaw) > 0 {
-		for _, s := range o.consoles {
-			r.Consoles = append(r.Consoles, plan.Range{From: s.from, To: s.to, Step: s.step})
-		}
-	}
+	r.Hosts, r.Consoles = o.hosts, o.consoles
 	if o.flags.Changed("contention") || cal == nil {
 		r.Contention = &o.contention
 	}
@@ -515,21 +532,17 @@ func (o *options) loadCatalog() (*estimate.Catalog, error) {
 		}
 	}
 	var obs []estimate.Observation
-	seen := map[fileID]string{}
+	seen := map[outfile.ID]string{}
 	for _, path := range o.bulletins {
-		if id, ok := idOf(path); ok {
+		if id, ok := outfile.IDOf(path); ok {
 			if earlier, twice := seen[id]; twice {
 				return nil, usagef("--bulletin %s is given twice (as %s before); give each page once", clip.Path(path), clip.Path(earlier))
 			}
 			seen[id] = path
 		}
-		b, err := readBulletin(path)
+		page, err := estimate.LoadPage(path)
 		if err != nil {
-			return nil, err
-		}
-		page, err := estimate.FromBulletin(b, path)
-		if err != nil {
-			return nil, usagef("--bulletin: %w", err)
+			return nil, inputError("bulletin", err)
 		}
 		obs = append(obs, page...)
 	}
@@ -541,26 +554,6 @@ func (o *options) loadCatalog() (*estimate.Catalog, error) {
 		return nil, usagef("--bulletin: %w", err)
 	}
 	return cat, nil
-}
-
-// readBulletin parses one --bulletin page.
-func readBulletin(path string) (*bulletin.Bulletin, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, inputError("bulletin", err)
-	}
-	defer f.Close()
-	b, err := bulletin.Parse(f)
-	var pe *bulletin.ParseError
-	switch {
-	case errors.As(err, &pe):
-		return nil, usagef("--bulletin: %s:%d: %v", clip.Path(path), pe.Line, pe.Err)
-	case err != nil:
-		return nil, inputError("bulletin", fmt.Errorf("%s: %w", clip.Path(path), err))
-	case !b.HasTimings():
-		return nil, usagef("--bulletin: %s: %s has no 予想適用時間 table, so nothing to estimate from", clip.Path(path), clip.Escape(b.ID))
-	}
-	return b, nil
 }
 
 // calibrate fits the --observations file against the catalog.
@@ -617,7 +610,7 @@ func (o *options) check() error {
 	}
 	for _, out := range []struct{ flag, path string }{{"-o", o.output}, {"--plot", o.plot}} {
 		for _, in := range files[2:] {
-			if out.path != "" && in.value != "" && !isStream(out.path) && sameFile(out.path, in.value) {
+			if out.path != "" && in.value != "" && !outfile.IsStream(out.path) && outfile.Same(out.path, in.value) {
 				return usagef("%s %s is the file --%s reads; write the output to another file", out.flag, clip.Path(out.path), in.name)
 			}
 		}
@@ -626,7 +619,7 @@ func (o *options) check() error {
 		if ext := strings.ToLower(filepath.Ext(o.plot)); ext != ".png" && ext != ".svg" {
 			return usagef("--plot %s: want a file name ending in .png or .svg", clip.Quote(o.plot))
 		}
-		if o.output != "" && sameFile(o.output, o.plot) {
+		if o.output != "" && outfile.Same(o.output, o.plot) {
 			return usagef("--plot and -o name the same file %s", clip.Path(o.plot))
 		}
 	}
@@ -710,10 +703,7 @@ func (o *options) checkCounts() error {
 		}
 		o.consoles = append(o.consoles, list...)
 	}
-	if len(o.consoles) == 0 {
-		o.consoles = counts{{1, 1, 1}}
-	}
-	if len(o.fleet) > 0 && o.hosts.Len() > 0 {
+	if len(o.fleet) > 0 && plan.Len(o.hosts) > 0 {
 		return usagef("--hosts: give either fleet sizes or a mixed fleet (XP=800,2000=400), not both")
 	}
 	if len(o.fleet) > 0 && o.flags.Changed("platform") {
@@ -722,16 +712,11 @@ func (o *options) checkCounts() error {
 	if len(o.patches) > maxPatches {
 		return usagef("--patch: %d patches; a bundle takes at most %d", len(o.patches), maxPatches)
 	}
-	// Every patch has at least one curve: the fewest rows the flags can make.
-	per := max(o.hosts.Len(), 1)
-	if len(o.fleet) > 0 {
-		jobs := mulCapped(len(o.fleet), max(len(o.patches), 1))
-		if jobs > maxJobs {
-			return usagef("--patch and --hosts: %d patches on %d platforms make %d parts; at most %d", len(o.patches), len(o.fleet), jobs, maxJobs)
-		}
-		per = jobs + 1
+	r := plan.Request{Patches: o.patches, Unlisted: o.setups, Hosts: o.hosts, Fleet: o.fleet, Consoles: o.consoles}
+	if jobs := r.Parts(); len(o.fleet) > 0 && jobs > maxJobs {
+		return usagef("--patch and --hosts: %d patches on %d platforms make %d parts; at most %d", len(o.patches), len(o.fleet), jobs, maxJobs)
 	}
-	n := mulCapped(per, o.consoles.Len())
+	n := r.Rows()
 	if n > maxRows {
 		return usagef("--hosts and --consoles ask for %d rows or more; at most %d rows are made", n, maxRows)
 	}
@@ -743,7 +728,7 @@ func (o *options) checkCounts() error {
 
 // checkCombination refuses flags that do not go together.
 func (o *options) checkCombination() error {
-	given := o.hosts.Len() > 0 || len(o.fleet) > 0
+	given := plan.Len(o.hosts) > 0 || len(o.fleet) > 0
 	switch {
 	case o.list:
 		if given || o.explain || len(o.setups) > 0 || o.pooled || o.window > 0 || o.observations != "" || len(o.consolesRaw) > 0 || o.plot != "" {
@@ -754,17 +739,15 @@ func (o *options) checkCombination() error {
 		}
 	case o.explain && o.format != "table":
 		return usagef("--explain writes text; drop --format %s", o.format)
-	case o.window > 0 && o.format != "table":
-		return usagef("--window answers in words; drop --format %s (the rows of a plan are the table's)", o.format)
 	case len(o.patches) == 0 && len(o.setups) == 0:
 		return usagef("no --patch given; try estimate --patch KB899588 --hosts 1200, or estimate --list")
 	case len(o.setups) > 0 && len(o.patches) == 0 && (o.pooled || o.flags.Changed("platform")):
 		return usagef("--setup is for a patch with no table, so --pooled and --platform, which choose among tables, go with --patch")
 	case !given && !o.explain && o.window == 0 && o.plot == "":
 		return usagef("no --hosts given; say how many machines, e.g. --hosts 1200")
-	case o.window > 0 && o.consoles.Len() > 1:
+	case o.window > 0 && plan.Len(o.consoles) > 1:
 		return usagef("--window answers for one console count; give a single --consoles")
-	case o.window > 0 && given && len(o.consolesRaw) == 0 && o.hosts.Len() > 1 && len(o.patches) > 1:
+	case o.window > 0 && given && len(o.consolesRaw) == 0 && plan.Len(o.hosts) > 1 && len(o.patches) > 1:
 		return usagef("--window with a bundle answers for one fleet size; give a single --hosts")
 	}
 	return nil

@@ -173,7 +173,7 @@ func sentence(a plan.Window, o options) string {
 		}
 		return fmt.Sprintf("%sWith %s even one host per window does not fit a %s window (%s).", label, consoles(a.Plan.Consoles), win, best)
 	default:
-		per := (a.Hosts + a.Plan.Windows - 1) / a.Plan.Windows
+		per := a.HostsPerWindow()
 		if ja {
 			return fmt.Sprintf("%s%sでは、%d台を%d回の時間帯に分ければ各回%sに収まります (1回%d台まで、%s)。", label, consoles(a.Plan.Consoles), a.Hosts, a.Plan.Windows, win, per, best)
 		}
@@ -209,17 +209,17 @@ func writeCalibration(out *bytes.Buffer, cal *estimate.Calibration, path, lang s
 		return fmt.Sprintf("%s = %.4g (±%.2g)", name, v, se)
 	}
 	if ja {
-		fmt.Fprintf(out, "%s の%d件の実測で補正 (±は標準誤差): 1台あたり時間 ×%.3f (±%.3f)、準備時間 %+.2f分 (±%.2f)", clip.Path(path), cal.N, cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
+		fmt.Fprintf(out, "%s の%d件の実測で補正 (±は標準誤差): 1台あたり時間 ×%.3f (±%.3f)、準備時間 %+.2f分 (±%.2f)", clip.Path(path), cal.N(), cal.Speed(), cal.SpeedSE(), cal.Offset(), cal.OffsetSE())
 	} else {
-		fmt.Fprintf(out, "calibrated to %d observed rollouts in %s (± standard error): per-host time ×%.3f (±%.3f), setup %+.2f min (±%.2f)", cal.N, clip.Path(path), cal.Speed, cal.SpeedSE, cal.Offset, cal.OffsetSE)
+		fmt.Fprintf(out, "calibrated to %d observed rollouts in %s (± standard error): per-host time ×%.3f (±%.3f), setup %+.2f min (±%.2f)", cal.N(), clip.Path(path), cal.Speed(), cal.SpeedSE(), cal.Offset(), cal.OffsetSE())
 	}
 	switch {
-	case cal.Scaling:
-		fmt.Fprintf(out, ", %s, %s", coef("σ", cal.Contention, cal.ContentionSE), coef("κ", cal.Coherency, cal.CoherencySE))
+	case cal.Scaling():
+		fmt.Fprintf(out, ", %s, %s", coef("σ", cal.Contention(), cal.ContentionSE()), coef("κ", cal.Coherency(), cal.CoherencySE()))
 	case ja:
-		fmt.Fprintf(out, "。σとκは補正していません (3種類以上のコンソール数で5件以上の実測が必要、現在は%d種類で%d件)", cal.ConsoleCounts, cal.N)
+		fmt.Fprintf(out, "。σとκは補正していません (3種類以上のコンソール数で5件以上の実測が必要、現在は%d種類で%d件)", cal.ConsoleCounts(), cal.N())
 	default:
-		fmt.Fprintf(out, "; σ and κ not fitted: that needs 5 or more rollouts at 3 or more console counts (these are %d at %d)", cal.N, cal.ConsoleCounts)
+		fmt.Fprintf(out, "; σ and κ not fitted: that needs 5 or more rollouts at 3 or more console counts (these are %d at %d)", cal.N(), cal.ConsoleCounts())
 	}
 	out.WriteString("\n")
 }
@@ -351,89 +351,74 @@ func blankZero(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-// writeExplain writes each curve's fit in the manner of R's summary(lm),
-// after the calibration if there is one.
+// writeExplain writes each curve's summary (see estimate.Curve.Summary) in
+// the manner of R's summary(lm), after the calibration if there is one.
 func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, cal *estimate.Calibration, o options) {
 	if cal != nil {
 		writeCalibration(out, cal, o.observations, "en")
-		fmt.Fprintf(out, "calibration: %d observations, residual standard error %s min on %d degrees of freedom\n\n", cal.N, num(cal.RMSE), cal.DF)
+		fmt.Fprintf(out, "calibration: %d observations, residual standard error %s min on %d degrees of freedom\n\n", cal.N(), num(cal.RMSE()), cal.DF())
 	}
 	for i, c := range curves {
 		if i > 0 {
 			out.WriteByte('\n')
 		}
-		f := c.Fit()
-		tried, reason := c.Choice()
-		s := c.Series()
-		name := s.String()
-		if c.Given() {
-			name = fmt.Sprintf("setup %.2f min (%s)", c.Setup(), s.Console)
-			if s.KB != "" {
-				name = s.KB + " " + name
-			}
-		}
-		fmt.Fprintf(out, "%s\n", name)
+		s := c.Summary()
+		fmt.Fprintf(out, "%s\n", s.Name)
 		switch {
-		case c.Given():
-			fmt.Fprintf(out, "model: minutes = setup + perHost × hosts, setup given, perHost pooled over the console's series\n")
-		case cal != nil:
-			fmt.Fprintf(out, "model: %s, calibrated: minutes = (setup + offset) + speed × perHost × hosts\n", f.Model)
-		case f.Model == fit.PowerModel:
-			fmt.Fprintf(out, "model: power, minutes = setup + rate × hosts^c, %d points\n", f.N)
-		case f.Model == fit.PooledModel:
-			fmt.Fprintf(out, "model: pooled, minutes = setup + perHost × hosts with perHost shared, %d points of this series\n", f.N)
+		case s.Given:
+			fmt.Fprintf(out, "model: %s, setup given, perHost pooled over the console's series\n", s.Formula)
+		case s.Calibrated:
+			fmt.Fprintf(out, "model: %s, calibrated: %s\n", s.Model, s.Formula)
+		case s.Model == fit.PooledModel:
+			fmt.Fprintf(out, "model: %s, %s, %d points of this series\n", s.Model, s.Formula, s.Points)
 		default:
-			fmt.Fprintf(out, "model: affine, minutes = setup + perHost × hosts, %d points\n", f.N)
+			fmt.Fprintf(out, "model: %s, %s, %d points\n", s.Model, s.Formula, s.Points)
 		}
 		coef := table{header: []string{"", "Estimate", "Std. Error", "t value", "Pr(>|t|)"}, right: []bool{false, true, true, true, true}}
-		names := map[string]string{"(Intercept)": "setup (min)", "x": "per host (min)", "x^c": "rate (min)", "c": "exponent c"}
-		for _, k := range f.Coefficients() {
-			if c.Given() && k.Name == "(Intercept)" {
-				coef.add(names[k.Name], num(k.Value), "(given)", "", "")
+		for _, k := range s.Coefficients {
+			if k.Given {
+				coef.add(k.Name, num(k.Value), "(given)", "", "")
 				continue
 			}
-			coef.add(names[k.Name], num(k.Value), num(k.SE), fmt.Sprintf("%.2f", k.T), pValue(k.P))
+			coef.add(k.Name, num(k.Value), num(k.SE), fmt.Sprintf("%.2f", k.T), pValue(k.P))
 		}
 		coef.write(out)
-		if points := c.Points(); len(points) > 0 && len(points) == len(f.Residuals) {
+		if len(s.Residuals) > 0 {
 			out.WriteString("residuals:\n")
 			res := table{header: []string{"  hosts", "consoles", "minutes", "fitted", "residual"}, right: []bool{true, true, true, true, true}}
-			for j, p := range points {
-				r := f.Residuals[j]
-				res.add(strconv.Itoa(p.Hosts), strconv.Itoa(p.Consoles), num(p.Minutes), fmt.Sprintf("%.2f", p.Minutes-r), fmt.Sprintf("%.3f", r))
+			for _, r := range s.Residuals {
+				res.add(strconv.Itoa(r.Hosts), strconv.Itoa(r.Consoles), num(r.Minutes), fmt.Sprintf("%.2f", r.Fitted), fmt.Sprintf("%.3f", r.Residual))
 			}
 			res.write(out)
 		}
-		if !math.IsNaN(f.RMSE) {
-			fmt.Fprintf(out, "residual standard error: %s min on %d degrees of freedom\n", num(f.RMSE), f.DF)
+		if !math.IsNaN(s.RMSE) {
+			fmt.Fprintf(out, "residual standard error: %s min on %d degrees of freedom\n", num(s.RMSE), s.DF)
 		}
-		noise := fmt.Sprintf("variance used for standard errors and intervals: %s min²", num(f.Variance))
-		if f.RMSE*f.RMSE < f.Variance*(1-1e-9) || math.IsNaN(f.RMSE) && f.Variance == 1.0/12 {
+		noise := fmt.Sprintf("variance used for standard errors and intervals: %s min²", num(s.Variance))
+		if s.Floor {
 			noise += " (the floor of 1/12 min², the noise of rounding to whole minutes)"
 		}
 		fmt.Fprintln(out, noise)
-		if f.N > 0 {
-			fmt.Fprintf(out, "R²: %s   leave-one-out RMSE: %s min (PRESS %s)\n", num(f.R2), num(f.LOO()), num(f.PRESS))
+		if s.Points > 0 {
+			fmt.Fprintf(out, "R²: %s   leave-one-out RMSE: %s min (PRESS %s)\n", num(s.R2), num(s.LOO), num(s.PRESS))
 		}
 		switch {
-		case f.N == 0:
-		case f.Model == fit.PooledModel:
-			fmt.Fprintln(out, "AICc: belongs to the whole pooled fit, not to one series")
-		case math.IsNaN(f.AICc):
-			fmt.Fprintf(out, "AICc: not defined: %d points are too few for %d coefficients and the noise (needs %d)\n", f.N, f.K(), f.K()+3)
+		case s.AICcNote != "":
+			fmt.Fprintf(out, "AICc: %s\n", s.AICcNote)
+		case s.Points > 0:
+			fmt.Fprintf(out, "AICc: %s\n", num(s.AICc))
+		}
+		for _, a := range s.Others {
+			fmt.Fprintf(out, "also fitted: %s %s, leave-one-out RMSE %s min\n", a.Model, a.Curve, num(a.LOO))
+		}
+		fmt.Fprintf(out, "model choice: %s\n", s.Reason)
+		switch s.Method {
+		case estimate.StudentT:
+			fmt.Fprintf(out, "intervals: %s%%, Student's t with %d degrees of freedom\n", percent(s.Level), s.DF)
+		case estimate.NormalQuantile:
+			fmt.Fprintf(out, "intervals: %s%%, the normal quantile: no degrees of freedom are left, so the noise is taken as the 1/12 min² floor\n", percent(s.Level))
 		default:
-			fmt.Fprintf(out, "AICc: %s\n", num(f.AICc))
-		}
-		for _, t := range tried {
-			if t.Model != f.Model {
-				fmt.Fprintf(out, "also fitted: %s %s, leave-one-out RMSE %s min\n", t.Model, t.String(), num(t.LOO()))
-			}
-		}
-		fmt.Fprintf(out, "model choice: %s\n", reason)
-		if f.DF > 0 {
-			fmt.Fprintf(out, "intervals: %s%%, Student's t with %d degrees of freedom\n", percent(o.level), f.DF)
-		} else {
-			fmt.Fprintf(out, "intervals: %s%%, the normal quantile: no degrees of freedom are left, so the noise is taken as the 1/12 min² floor\n", percent(o.level))
+			fmt.Fprintf(out, "intervals: none: no degrees of freedom are left and the noise is unknown, so the top of every interval is unbounded\n")
 		}
 	}
 }

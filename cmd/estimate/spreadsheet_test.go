@@ -84,7 +84,8 @@ func TestSpreadsheetReadsCSV(t *testing.T) {
 	if len(s.Rows) < len(want) {
 		t.Fatalf("the spreadsheet has %d rows, the CSV %d", len(s.Rows), len(want))
 	}
-	numeric := map[string]bool{"hosts": true, "consoles": true, "minutes": true, "low_minutes": true, "high_minutes": true}
+	numeric := map[string]bool{"hosts": true, "consoles": true, "minutes": true, "low_minutes": true, "high_minutes": true, "windows": true, "window_minutes": true}
+	boolean := map[string]bool{"extrapolated": true, "fits": true}
 	for i, rec := range want {
 		var cells []cell
 		for _, c := range s.Rows[i].Cells {
@@ -100,15 +101,19 @@ func TestSpreadsheetReadsCSV(t *testing.T) {
 			switch {
 			case c.Formula != "":
 				t.Errorf("row %d, %s: %q became the formula %q", i+1, col, field, c.Formula)
+			case i > 0 && field == "":
+				if c.Type != "" || len(c.Text) != 0 {
+					t.Errorf("row %d, %s: an empty cell read as %s %q", i+1, col, c.Type, c.Text)
+				}
 			case i > 0 && numeric[col]:
 				v, err := strconv.ParseFloat(c.Value, 64)
 				f, _ := strconv.ParseFloat(field, 64)
 				if c.Type != "float" || err != nil || v != f {
 					t.Errorf("row %d, %s: the spreadsheet has %s %q, the CSV %q", i+1, col, c.Type, c.Value, field)
 				}
-			case c.Type != "string" && !(col == "extrapolated" && c.Type == "boolean"):
+			case c.Type != "string" && !(boolean[col] && c.Type == "boolean"):
 				t.Errorf("row %d, %s: %q read as %s, want text", i+1, col, field, c.Type)
-			case col != "extrapolated" && strings.Join(c.Text, "\n") != field:
+			case !boolean[col] && strings.Join(c.Text, "\n") != field:
 				t.Errorf("row %d, %s: the spreadsheet shows %q, the CSV has %q", i+1, col, strings.Join(c.Text, "\n"), field)
 			}
 		}

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package main
+package outfile
 
 import (
 	"io/fs"
@@ -19,13 +19,15 @@ func keepOwner(*os.File, fs.FileInfo) {}
 // writable is left to the system's own refusal here.
 func writable(string) error { return nil }
 
-// fileID tells files apart: here, by their absolute names.
-type fileID struct{ name string }
+// An ID tells files apart (here: by their absolute names); IDs are
+// comparable, for use as map keys.
+type ID struct{ name string }
 
-// idOf returns the identity of the file at path; false if it cannot be had.
-func idOf(path string) (fileID, bool) {
+// IDOf returns the identity of the file at path; false if it cannot be
+// had.
+func IDOf(path string) (ID, bool) {
 	abs, err := filepath.Abs(path)
-	return fileID{abs}, err == nil
+	return ID{abs}, err == nil
 }
 
 // mayReplace: files here are replaced by rename.

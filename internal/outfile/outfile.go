@@ -1,31 +1,10 @@
-package main
-
-import (
-	"bytes"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"regexp"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
-	"unicode/utf8"
-
-	"github.com/patchtime/patchtime/chart"
-	"github.com/patchtime/patchtime/internal/clip"
-	"github.com/patchtime/patchtime/plan"
-)
-
-// An output is a file the run writes (-o, --plot), made the way careful
-// tools make theirs. What happens depends on what is at the path, with
-// symbolic links followed as open(2) follows them:
+// Package outfile writes a program's output files the way careful tools
+// do: all of them or none, never half of one, and never leaving a
+// temporary file behind, even when a signal ends the run.
+//
+// What happens to a File depends on what is at its path, with symbolic
+// links followed as open(2) follows them (a link's target is written, the
+// link kept):
 //
 //   - Nothing, or a regular file the user owns (or root) with one name, in
 //     a folder the user may write: the output is written to a temporary
@@ -43,21 +22,72 @@ import (
 //   - A device, FIFO or pipe, or a name of one of the process's own
 //     descriptors (/dev/stdout, /dev/fd/N, /proc/self/fd/N): never
 //     replaced, but written as standard output is (a stream), after every
-//     estimate is made and the files are in place; a descriptor is
-//     written through a duplicate of it, so that a file the shell opened
-//     with `>>` is appended to and a socket works.
+//     other file is in place; a descriptor is written through a duplicate
+//     of it, so that a file the shell opened with `>>` is appended to and a
+//     socket works.
 //
-// The files of a run are committed together (commitAll), all or none:
-// renames first, each undoable from a copy of the old file, then the
-// writes into files; an error puts back what was already replaced. Streams
-// follow, and like standard output cannot be taken back.
-type output struct {
+// The files of a run are committed together (Commit), all or none: renames
+// first, each undoable from a copy of the old file, then the writes into
+// files; an error puts back what was already replaced. Streams follow, and
+// like standard output cannot be taken back.
+//
+// A program that ends on a signal calls Cleanup from its handler: it waits
+// for a commit under way, removes every temporary file, and says whether
+// any output had reached its destination (Started).
+//
+// Errors: every failure of the system is an *Error, which names the flag
+// and the path as given and the system's reason, never a temporary file
+// (it may be wrapped, with a note of an old file that could not be put
+// back). The one other error is ErrDirectory's, a caller's mistake.
+package outfile
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/patchtime/patchtime/internal/clip"
+)
+
+// An Error is a failure of the system to prepare or write an output file.
+// Its text is the flag, the path as given (escaped and cut as clip.Path
+// does) and the reason: "-o out.csv: no space left on device".
+type Error struct {
+	Flag string // the flag that named the file, such as "-o" or "--plot"
+	Path string // the file's name as given
+	Err  error  // the reason, without any path
+}
+
+func (e *Error) Error() string { return e.Flag + " " + clip.Path(e.Path) + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrDirectory is wrapped by the error Open returns when the path names a
+// folder: "-o out: is a directory; give a file name". It is the caller's
+// mistake, not the system's failure, so it is no *Error.
+var ErrDirectory = errors.New("is a directory; give a file name")
+
+// A File is an output file a run writes (see the package's comment).
+// Make one with Open, give it its content with Write or Hold, and put it in
+// place with Commit, or drop it with Abort.
+type File struct {
 	flag, path string      // the flag that named the file, and its name as given
 	target     string      // path with symbolic links followed
 	kind       kind        // how it is written
 	old        fs.FileInfo // the existing file, nil if none
 	f          *os.File    // the staging file, or for a stream the destination
-	held       []byte      // for a stream: what commitAll writes
+	held       []byte      // for a stream: what Commit writes
 	done       bool
 }
 
@@ -69,12 +99,13 @@ const (
 	stream              // written to as it is made, like standard output
 )
 
-// openOutput prepares the output file that flag names: it follows
-// symbolic links, looks at what is there, and opens the staging file (or,
-// for a stream, the destination). Errors name the flag and the path,
-// never a temporary file.
-func openOutput(flag, path string) (*output, error) {
-	o := &output{flag: flag, path: path, target: path}
+// Open prepares the output file that flag names: it follows symbolic
+// links, looks at what is there, and opens the staging file (or, for a
+// stream, the destination; a FIFO waits here for its reader). Errors name
+// the flag and the path, never a temporary file: an *Error, or, for a
+// folder, one wrapping ErrDirectory.
+func Open(flag, path string) (*File, error) {
+	o := &File{flag: flag, path: path, target: path}
 	target, err := resolve(path)
 	var de *descriptorError
 	if errors.As(err, &de) {
@@ -83,7 +114,7 @@ func openOutput(flag, path string) (*output, error) {
 	fi, serr := os.Stat(path) // follows every link
 	switch {
 	case serr == nil && fi.IsDir():
-		return nil, usagef("%s %s: is a directory; give a file name", flag, clip.Path(path))
+		return nil, fmt.Errorf("%s %s: %w", flag, clip.Path(path), ErrDirectory)
 	case serr == nil && !fi.Mode().IsRegular():
 		return o.openStream()
 	case serr != nil && !errors.Is(serr, fs.ErrNotExist):
@@ -111,14 +142,14 @@ func openOutput(flag, path string) (*output, error) {
 	}
 	if o.f, err = createTemp(dir, "."+filepath.Base(target)+".", ".tmp", perm); err != nil {
 		o.done = true
-		return nil, ioError{fmt.Errorf("%s %s: cannot create a file in %s: %w", flag, clip.Path(path), clip.Path(dir), cause(err))}
+		return nil, &Error{flag, path, fmt.Errorf("cannot create a file in %s: %w", clip.Path(dir), cause(err))}
 	}
 	return o, nil
 }
 
 // openStream opens a device, FIFO or pipe for writing, as the shell does
 // (a FIFO waits here for its reader).
-func (o *output) openStream() (*output, error) {
+func (o *File) openStream() (*File, error) {
 	o.kind = stream
 	f, err := os.OpenFile(o.path, os.O_WRONLY, 0)
 	if err != nil {
@@ -130,7 +161,7 @@ func (o *output) openStream() (*output, error) {
 
 // openDescriptor writes to one of the process's descriptors through a
 // duplicate of it, or to another process's by its name, appending.
-func (o *output) openDescriptor(de *descriptorError) (*output, error) {
+func (o *File) openDescriptor(de *descriptorError) (*File, error) {
 	o.kind = stream
 	if de.fd < 0 {
 		f, err := os.OpenFile(o.path, os.O_WRONLY|os.O_APPEND, 0)
@@ -148,12 +179,16 @@ func (o *output) openDescriptor(de *descriptorError) (*output, error) {
 	return o, nil
 }
 
-// Stream reports whether the output is written as it is made, like
-// standard output, rather than put in place at commit.
-func (o *output) Stream() bool { return o.kind == stream }
+// Stream reports whether the file is written as it is made, like standard
+// output (a device, FIFO, pipe or descriptor), rather than put in place
+// by Commit. A caller that cannot take back what it writes should make
+// everything before writing to a stream.
+func (o *File) Stream() bool { return o.kind == stream }
 
-// Write writes to the staging file, or to a stream's destination.
-func (o *output) Write(p []byte) (int, error) {
+// Write writes to the staging file, or to a stream's destination (which
+// counts as output started, see Started). An error is an *Error, and
+// drops the file.
+func (o *File) Write(p []byte) (int, error) {
 	if o.kind == stream {
 		started.Store(true)
 	}
@@ -164,9 +199,9 @@ func (o *output) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// Hold gives the output its whole content: staged now, or for a stream
-// written by commitAll once every other output is in place.
-func (o *output) Hold(data []byte) error {
+// Hold gives the file its whole content: staged now, or for a stream
+// written by Commit once every other file is in place.
+func (o *File) Hold(data []byte) error {
 	if o.kind == stream {
 		o.held = data
 		return nil
@@ -175,28 +210,30 @@ func (o *output) Hold(data []byte) error {
 	return err
 }
 
-// Close closes a stream, reporting any error of the destination's.
-func (o *output) Close() error {
+// Close closes a stream written with Write, reporting any error of the
+// destination's as an *Error. For a file put in place, use Commit.
+func (o *File) Close() error {
 	if o.done {
 		return nil
 	}
 	o.done = true
 	if err := o.f.Close(); err != nil {
-		return ioError{fmt.Errorf("%s %s: %w", o.flag, clip.Path(o.path), cause(err))}
+		return &Error{o.flag, o.path, cause(err)}
 	}
 	return nil
 }
 
-// fail drops the output, leaving the target as it was, and returns err as
-// an I/O error naming the flag and the path.
-func (o *output) fail(err error) error {
+// fail drops the file, leaving the target as it was, and returns err as
+// an *Error naming the flag and the path.
+func (o *File) fail(err error) error {
 	o.Abort()
-	return ioError{fmt.Errorf("%s %s: %w", o.flag, clip.Path(o.path), cause(err))}
+	return &Error{o.flag, o.path, cause(err)}
 }
 
-// Abort drops the output: the target is left as it was. It may be called
-// more than once, and after commitAll.
-func (o *output) Abort() {
+// Abort drops the file: the target is left as it was, and the staging
+// file removed. It may be called more than once, and after Commit (where
+// it does nothing), so it suits a defer.
+func (o *File) Abort() {
 	if o.done {
 		return
 	}
@@ -209,40 +246,62 @@ func (o *output) Abort() {
 	}
 }
 
-// committing is held while outputs are put in place, so that a signal
-// waits for a commit under way (see onSignal); started says some output
-// has reached its destination.
+// committing is held while files are put in place, so that Cleanup waits
+// for a commit under way; started says some output has reached its
+// destination.
 var (
 	committing sync.Mutex
 	started    atomic.Bool
 )
 
-// commitAll puts every file in place, or none, then writes what is held
-// for streams (see output); a nil output is skipped. The files are put in
-// place under the lock a signal waits for; streams are written after it
-// is released, so that a reader that stops reading cannot keep a signal
-// from ending the run.
-func commitAll(outs ...*output) error {
-	var files, streams []*output
-	for _, o := range outs {
+// Started reports whether some output has reached its destination: a
+// file put in place, a stream written to, or MarkStarted called.
+func Started() bool { return started.Load() }
+
+// MarkStarted records that output has begun to reach a destination this
+// package does not write, such as standard output, for Started and
+// Cleanup.
+func MarkStarted() { started.Store(true) }
+
+// Cleanup is for a handler of a signal that ends the process: it waits
+// for a commit under way to finish (so that the files are all in place or
+// none is), removes every temporary file, and reports whether output had
+// started (see Started). It keeps its locks, so that nothing is created
+// or put in place afterwards: the process must exit next.
+func Cleanup() (started bool) {
+	committing.Lock()
+	removeTemps()
+	return Started()
+}
+
+// Commit puts every file in place, or none, then writes what is held for
+// streams; a nil or aborted file is skipped. The files are put in place
+// under the lock Cleanup waits for; streams are written after it is
+// released, so that a reader that stops reading cannot keep a signal from
+// ending the run. Every file is done with afterwards (Abort does nothing).
+// An error is an *Error, perhaps wrapped with a note of an old file that
+// could not be put back.
+func Commit(files ...*File) error {
+	var replaced, streams []*File
+	for _, o := range files {
 		switch {
 		case o == nil || o.done:
 		case o.kind == stream:
 			streams = append(streams, o)
 		default:
-			files = append(files, o)
+			replaced = append(replaced, o)
 		}
 	}
 	// Renames first, then writes into files.
-	slices.SortStableFunc(files, func(a, b *output) int { return int(a.kind) - int(b.kind) })
+	slices.SortStableFunc(replaced, func(a, b *File) int { return int(a.kind) - int(b.kind) })
 	defer func() {
-		for _, o := range outs {
+		for _, o := range files {
 			if o != nil {
 				o.Abort()
 			}
 		}
 	}()
-	undo, err := putInPlace(files, len(files) > 1)
+	undo, err := putInPlace(replaced, len(replaced) > 1)
 	if err != nil {
 		return err
 	}
@@ -261,10 +320,10 @@ func commitAll(outs ...*output) error {
 	return nil
 }
 
-// putInPlace puts the staged files in place, in order, under the lock a
-// signal waits for. With keep, each replaced file can be put back by the
+// putInPlace puts the staged files in place, in order, under the lock
+// Cleanup waits for. With keep, each replaced file can be put back by the
 // undoers returned; on an error, those already replaced are put back.
-func putInPlace(files []*output, keep bool) (undo []undoer, err error) {
+func putInPlace(files []*File, keep bool) (undo []undoer, err error) {
 	committing.Lock()
 	defer committing.Unlock()
 	for _, o := range files {
@@ -303,7 +362,7 @@ func putInPlace(files []*output, keep bool) (undo []undoer, err error) {
 
 // finishStage gives a staged file the old file's owner and mode, and
 // flushes it to disk.
-func (o *output) finishStage() error {
+func (o *File) finishStage() error {
 	if o.old != nil && o.kind == replace {
 		keepOwner(o.f, o.old)
 		// After the owner: changing it clears the set-ID bits.
@@ -317,9 +376,9 @@ func (o *output) finishStage() error {
 	return nil
 }
 
-// rename puts a staged file in place. With several outputs, the old file
+// rename puts a staged file in place. With several files, the old file
 // is first kept aside so that a later failure can put it back.
-func (o *output) rename(keep bool) (undoer, error) {
+func (o *File) rename(keep bool) (undoer, error) {
 	if err := o.f.Close(); err != nil {
 		return nil, o.fail(err)
 	}
@@ -342,7 +401,7 @@ func (o *output) rename(keep bool) (undoer, error) {
 
 // copyIn copies a staged file into the existing, hard-linked file, after
 // keeping the old bytes aside; if the copy fails they are put back.
-func (o *output) copyIn() (undoer, error) {
+func (o *File) copyIn() (undoer, error) {
 	backup, err := keepCopy(o.target, nil, os.TempDir())
 	if err != nil {
 		return nil, o.fail(fmt.Errorf("cannot keep a copy of the old file to put back on failure: %w", cause(err)))
@@ -385,8 +444,8 @@ var (
 	copyInto = func(dst io.Writer, src io.Reader) (int64, error) { return io.Copy(dst, src) }
 )
 
-// An undoer puts back a file that commitAll replaced (undo), or forgets
-// how once the run has succeeded (release).
+// An undoer puts back a file that Commit replaced (undo), or forgets how
+// once the run has succeeded (release).
 type undoer interface {
 	undo() error
 	release()
@@ -577,7 +636,7 @@ func resolve(path string) (string, error) {
 }
 
 // createTemp creates a new file dir/prefix<random>suffix with perm (less
-// the umask) and records it for removal on a signal.
+// the umask) and records it for removal by Cleanup.
 func createTemp(dir, prefix, suffix string, perm fs.FileMode) (*os.File, error) {
 	for range 100 {
 		name := tempName(dir, prefix, suffix)
@@ -592,8 +651,8 @@ func createTemp(dir, prefix, suffix string, perm fs.FileMode) (*os.File, error) 
 	return nil, errors.New("cannot find a free temporary name")
 }
 
-// openTemp creates the file name and records it, under the lock that a
-// signal's clean-up takes, so that no file escapes it.
+// openTemp creates the file name and records it, under the lock that
+// Cleanup takes, so that no file escapes it.
 func openTemp(name string, perm fs.FileMode) (*os.File, error) {
 	temps.Lock()
 	defer temps.Unlock()
@@ -620,8 +679,7 @@ func tempName(dir, prefix, suffix string) string {
 	return filepath.Join(dir, prefix+hex.EncodeToString(b[:])+suffix)
 }
 
-// temps are the temporary files that exist now, removed if a signal ends
-// the run (see onSignal).
+// temps are the temporary files that exist now, removed by Cleanup.
 var temps = struct {
 	sync.Mutex
 	names map[string]bool
@@ -675,10 +733,12 @@ func cause(err error) error {
 	return err
 }
 
-// sameFile reports whether the paths a and b name the same existing file
+// Same reports whether the paths a and b name the same existing file
 // (following links, so hard links and links are the same file), or,
-// where one does not exist yet, lead to the same name.
-func sameFile(a, b string) bool {
+// where one does not exist yet, lead to the same name: a program can
+// refuse to write an output over one of its inputs, or two outputs to one
+// file.
+func Same(a, b string) bool {
 	fa, errA := os.Stat(a)
 	fb, errB := os.Stat(b)
 	if errA == nil && errB == nil {
@@ -694,51 +754,10 @@ func sameFile(a, b string) bool {
 	return err1 == nil && err2 == nil && ra == rb
 }
 
-// isStream reports whether path names something written as a stream (see
-// output): a device, FIFO or pipe, which a run cannot clobber as it could
+// IsStream reports whether path names something a File writes as a
+// stream: a device, FIFO or pipe, which a run cannot clobber as it could
 // a file it reads.
-func isStream(path string) bool {
+func IsStream(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
-}
-
-// maxMarks bounds the estimates marked on a plot; a sweep marks none.
-const maxMarks = 100
-
-// draw renders --plot to memory: the curves of the query, with the
-// estimates asked for marked.
-func draw(q *plan.Query, o options) ([]byte, error) {
-	var marks []chart.Mark
-	if q.Rows() <= maxMarks {
-		_, err := q.Each(func(r plan.Row) error {
-			if r.Curve != nil {
-				marks = append(marks, chart.Mark{Curve: r.Curve, Scenario: r.Estimate.Scenario})
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	var names []string
-	for _, c := range q.Curves() {
-		s := c.Series()
-		n := s.KB
-		if s.Bulletin != "" {
-			n += " (" + s.Bulletin + ")"
-		}
-		if n != "" && !strings.Contains(strings.Join(names, ", "), n) {
-			names = append(names, n)
-		}
-	}
-	p, err := chart.New(q.Curves(), chart.Options{Title: strings.Join(names, ", "), Marks: marks})
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(o.plot)), ".")
-	if err := chart.Write(&b, p, format, o.plotW, o.plotH); err != nil {
-		return nil, usagef("--plot: %w", err)
-	}
-	return b.Bytes(), nil
 }

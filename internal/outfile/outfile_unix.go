@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package outfile
 
 import (
 	"io/fs"
@@ -39,21 +39,22 @@ func writable(path string) error {
 	return nil
 }
 
-// fileID tells files apart: device and inode.
-type fileID struct{ dev, ino uint64 }
+// An ID tells files apart, whatever their names (here: device and inode);
+// IDs are comparable, for use as map keys.
+type ID struct{ dev, ino uint64 }
 
-// idOf returns the identity of the file at path, following links; false
-// if it cannot be had.
-func idOf(path string) (fileID, bool) {
+// IDOf returns the identity of the file at path, following links; false
+// if it cannot be had (the file is missing or unreadable).
+func IDOf(path string) (ID, bool) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return fileID{}, false
+		return ID{}, false
 	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
-		return fileID{}, false
+		return ID{}, false
 	}
-	return fileID{uint64(st.Dev), uint64(st.Ino)}, true
+	return ID{uint64(st.Dev), uint64(st.Ino)}, true
 }
 
 // mayReplace reports whether the process may rename a file over the one
