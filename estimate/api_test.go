@@ -70,7 +70,7 @@ func TestCalibratedCurveScaling(t *testing.T) {
 	// A rollout leaves them to the curve too: its consoles search sees the
 	// slowdown (the time stops falling), so the best count is finite.
 	r := Rollout{Jobs: []Job{{site, 3000}}}
-	p, err := r.ConsolesFor(Window{Minutes: 1})
+	p, err := r.ConsolesFor(Window{Length: mins(1)})
 	var we *WindowError
 	if !errors.As(err, &we) {
 		t.Fatalf("1 minute window: %v, want a *WindowError", err)
@@ -144,15 +144,18 @@ func TestRangeErrors(t *testing.T) {
 		{est(Scenario{Hosts: 10, Scaling: Scaling{Contention: 2e6}}), "contention σ", 2e6, 0, 1e6, "contention σ = 2e+06: want a number from 0 to 1e6"},
 		{est(Scenario{Hosts: 10, Scaling: Scaling{Coherency: -1}}), "coherency κ", -1, 0, 1e6, "coherency κ = -1: want a number from 0 to 1e6"},
 		{func() error { _, err := c.WithLevel(1.5); return err }(), "confidence level", 1.5, 0, 1, "confidence level 1.5: want more than 0 and less than 1, e.g. 0.95"},
-		{func() error { _, err := p.WithSetup(-2); return err }(), "setup", -2, 0, MaxMinutes, "setup -2 minutes: want 0 to 52704000"},
+		{func() error { _, err := p.WithSetup(mins(-2)); return err }(), "setup", -2, 0, MaxMinutes, "setup -2 minutes: want 0 to 52704000"},
 		{func() error { _, err := p.Patch("KB1", -time.Minute); return err }(), "setup", -1, 0, MaxMinutes, "setup -1 minutes: want 0 to 52704000"},
 		{func() error { _, err := (Rollout{Jobs: []Job{{c, 0}}}).Estimate(); return err }(), "hosts", 0, 1, MaxHosts, "KB899588 Windows XP SP1/SP1a/SP2 (UpdateEXPERT 6.1): hosts 0: want 1 to 100000000"},
 		{func() error {
 			_, err := (Rollout{Jobs: []Job{{c, 5}}, Scaling: Scaling{Consoles: -3}}).Estimate()
 			return err
 		}(), "consoles", -3, 1, MaxConsoles, "consoles -3: want 1 to 100000"},
-		{func() error { _, err := (Rollout{Jobs: []Job{{c, 5}}}).ConsolesFor(Window{Minutes: -1}); return err }(), "window", -1, 0, math.Inf(1), "window -1 minutes: want more than 0"},
-		{func() error { _, _, err := c.HostsFor(Scenario{}, Window{Minutes: 0}); return err }(), "window", 0, 0, math.Inf(1), "window 0 minutes: want more than 0"},
+		{func() error {
+			_, err := (Rollout{Jobs: []Job{{c, 5}}}).ConsolesFor(Window{Length: mins(-1)})
+			return err
+		}(), "window", -1, 0, math.Inf(1), "window -1 minutes: want more than 0"},
+		{func() error { _, _, err := c.HostsFor(Scenario{}, Window{Length: mins(0)}); return err }(), "window", 0, 0, math.Inf(1), "window 0 minutes: want more than 0"},
 		{readRow("KB1,0,5,9"), "consoles", 0, 1, MaxConsoles, `line 2: consoles "0": out of range; want 1 to 100000`},
 		{readRow("KB1,1,0,9"), "hosts", 0, 1, MaxHosts, `line 2: hosts "0": out of range; want 1 to 100000000`},
 		{readRow("KB1,1,5,1e99"), "minutes", 1e99, 0, MaxMinutes, `line 2: minutes "1e+99": out of range; want more than 0 and at most 52704000 (100 years)`},
@@ -169,10 +172,10 @@ func TestRangeErrors(t *testing.T) {
 			t.Errorf("message %q, want %q", tc.err, tc.msg)
 		}
 	}
-	// A NaN window is no number: the RangeError holds NaN.
-	_, _, err = c.HostsFor(Scenario{}, Window{Minutes: math.NaN()})
-	if re := (*RangeError)(nil); !errors.As(err, &re) || !math.IsNaN(re.Value) || err.Error() != "window NaN minutes: want more than 0" {
-		t.Errorf("NaN window: %v", err)
+	// A negative window: the RangeError holds its minutes.
+	_, _, err = c.HostsFor(Scenario{}, Window{Length: -90 * time.Minute})
+	if re := (*RangeError)(nil); !errors.As(err, &re) || re.Value != -90 || err.Error() != "window -90 minutes: want more than 0" {
+		t.Errorf("negative window: %v", err)
 	}
 	// One built by hand words itself from its fields.
 	for _, tc := range []struct {
@@ -426,7 +429,10 @@ func TestZeroValues(t *testing.T) {
 			return err == nil && len(c.Series()) == 1
 		}},
 		{"Curve.Estimate", func() bool { _, err := (&Curve{}).Estimate(Scenario{Hosts: 1}); return notCurve(err) }},
-		{"Curve.HostsFor", func() bool { _, _, err := (&Curve{}).HostsFor(Scenario{}, Window{Minutes: 5}); return notCurve(err) }},
+		{"Curve.HostsFor", func() bool {
+			_, _, err := (&Curve{}).HostsFor(Scenario{}, Window{Length: mins(5)})
+			return notCurve(err)
+		}},
 		{"Curve.WithLevel", func() bool { _, err := (&Curve{}).WithLevel(0.9); return notCurve(err) }},
 		{"Curve.Setup, PerHost", func() bool { return math.IsNaN((&Curve{}).Setup()) && math.IsNaN((&Curve{}).PerHost()) }},
 		{"Curve.Load", func() bool { return math.IsNaN((&Curve{}).Load(Scenario{Hosts: 5})) }},
@@ -434,7 +440,7 @@ func TestZeroValues(t *testing.T) {
 		{"Curve.String", func() bool { return (&Curve{}).String() == "(not a curve)" }},
 		{"Curve.Points, PointLoads", func() bool { return (&Curve{}).Points() == nil && (&Curve{}).PointLoads() == nil }},
 		{"Pool.Rate", func() bool { return math.IsNaN((&Pool{}).Rate()) && math.IsNaN((&Pool{}).RateSE()) }},
-		{"Pool.WithSetup", func() bool { _, err := (&Pool{}).WithSetup(5); return err != nil }},
+		{"Pool.WithSetup", func() bool { _, err := (&Pool{}).WithSetup(mins(5)); return err != nil }},
 		{"Pool.Patch", func() bool { _, err := (&Pool{}).Patch("KB1", time.Minute); return err != nil }},
 		{"Calibration.Apply", func() bool { return (&Calibration{}).Apply(real) == real }},
 		{"Calibration.Scenario", func() bool { s := Scenario{Hosts: 3}; return (&Calibration{}).Scenario(s) == s }},
@@ -444,8 +450,8 @@ func TestZeroValues(t *testing.T) {
 		}},
 		{"Calibration.Apply of the zero Curve", func() bool { z := &Curve{}; cal, _ := siteCalibration(t); return cal.Apply(z) == z }},
 		{"Rollout.Estimate", func() bool { _, err := Rollout{}.Estimate(); return err != nil }},
-		{"Rollout.ConsolesFor", func() bool { _, err := Rollout{}.ConsolesFor(Window{Minutes: 5}); return err != nil }},
-		{"Rollout.WindowsFor", func() bool { _, err := Rollout{}.WindowsFor(Window{Minutes: 5}); return err != nil }},
+		{"Rollout.ConsolesFor", func() bool { _, err := Rollout{}.ConsolesFor(Window{Length: mins(5)}); return err != nil }},
+		{"Rollout.WindowsFor", func() bool { _, err := Rollout{}.WindowsFor(Window{Length: mins(5)}); return err != nil }},
 		{"Rollout of the zero Curve", func() bool { _, err := Rollout{Jobs: []Job{{&Curve{}, 5}}}.Estimate(); return err != nil }},
 		{"Plan", func() bool {
 			lo, hi, ok := Plan{}.Interval()
@@ -497,5 +503,14 @@ func TestZeroValueMethods(t *testing.T) {
 				m.Call(args)
 			}()
 		}
+	}
+}
+
+// TestWindowDuration: a window given as a time.Duration reads back in
+// minutes and in the UpdateEXPERT style.
+func TestWindowDuration(t *testing.T) {
+	w := Window{Length: 2*time.Hour + 30*time.Minute, Upper: true}
+	if w.Minutes() != 150 || w.String() != "2時間30分" {
+		t.Errorf("%+v: %v minutes, %q", w, w.Minutes(), w.String())
 	}
 }

@@ -146,11 +146,18 @@ func (cal *Calibration) RMSE() float64 {
 	return cal.lin.RMSE
 }
 
+// MinScalingRollouts and MinScalingConsoles are what a calibration needs
+// to fit σ and κ: 5 observed rollouts or more, at 3 console counts or more.
+const (
+	MinScalingRollouts = 5
+	MinScalingConsoles = 3
+)
+
 // Minimum observations for a calibration.
 const (
-	minCalibration = 3 // speed and offset, with one degree of freedom left
-	minScaling     = 5 // speed, offset, σ and κ, with one degree of freedom left
-	minConsoles    = 3 // distinct console counts for σ and κ
+	minCalibration = 3                  // speed and offset, with one degree of freedom left
+	minScaling     = MinScalingRollouts // speed, offset, σ and κ, with one degree of freedom left
+	minConsoles    = MinScalingConsoles // distinct console counts for σ and κ
 )
 
 // ErrTooFewObservations means a calibration has too few observations; the

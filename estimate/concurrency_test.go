@@ -34,7 +34,7 @@ func TestConcurrentUse(t *testing.T) {
 		if err != nil {
 			return err.Error()
 		}
-		c, _ := pool.WithSetup(12)
+		c, _ := pool.WithSetup(mins(12))
 		g, _ := c.Estimate(q.s)
 		f := cs[0].Fit()
 		return fmt.Sprint(e, g, f.Residuals, cs[0].Level())

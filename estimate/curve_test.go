@@ -161,7 +161,7 @@ func TestPool(t *testing.T) {
 	}
 	// A patch with no table: 12 minutes of setup plus the pooled rate. The
 	// setup is known, so Var = s² + hosts²·SE(β)², with t(0.975, 11).
-	c, err := p.WithSetup(12)
+	c, err := p.WithSetup(mins(12))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,8 +174,8 @@ func TestPool(t *testing.T) {
 		t.Errorf("setup 12 + pooled rate at 1000: %v ± %v (extrapolated %v), want %v ± %v, extrapolated",
 			e.Minutes, e.High-e.Minutes, e.Extrapolated, 12+1000*beta, half)
 	}
-	if _, err := p.WithSetup(-1); err == nil {
-		t.Error("WithSetup(-1) gave no error")
+	if _, err := p.WithSetup(mins(-1)); err == nil {
+		t.Error("WithSetup(mins(-1)) gave no error")
 	}
 	// The console of MS04-020, which names no version, has three series
 	// of one table: a pool of one table, rate 33/196, 4 − 1 − 1 = 2

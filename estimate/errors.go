@@ -49,7 +49,10 @@ func (e *RangeError) Error() string {
 func formatBound(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // maxScaling is the largest σ or κ accepted.
-const maxScaling = 1e6
+const maxScaling = MaxCoefficient
+
+// MaxCoefficient is the largest σ or κ accepted: 1e6.
+const MaxCoefficient = 1e6
 
 // The ranges, each tested in one place.
 

@@ -57,7 +57,7 @@ type Row struct {
 
 // NewRow makes the export row of estimate e of curve c.
 func NewRow(c *Curve, e Estimate) Row {
-	s := c.series
+	s := c.Series() // none for a nil curve
 	return Row{
 		Patch:        s.KB,
 		Bulletin:     s.Bulletin,
@@ -80,7 +80,9 @@ func NewRow(c *Curve, e Estimate) Row {
 func (r Row) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	w := NewJSONWriter(&b)
-	w.Write(r)
+	if err := w.Write(r); err != nil {
+		return nil, err
+	}
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
@@ -92,6 +94,25 @@ func (r Row) MarshalJSON() ([]byte, error) {
 
 // errClosed is returned by a write after Close.
 var errClosed = errors.New("estimate: write after Close")
+
+// errZeroWriter is returned by a writer not made by its constructor.
+var errZeroWriter = errors.New("estimate: the zero writer has nowhere to write; make one with NewCSVWriter or NewJSONWriter")
+
+// errKind is returned for a Row whose Kind is none of PartRow, TotalRow,
+// SkippedRow.
+var errKind = errors.New("estimate: a row's Kind is part, total or skipped")
+
+// ready reports why the writer cannot take a row of kind k: it is the zero
+// writer, the row's kind is unknown, or c is nil where a curve is needed.
+func (w *rowWriter) ready(kind string) error {
+	switch {
+	case w.w == nil:
+		return errZeroWriter
+	case kind != "" && kind != PartRow && kind != TotalRow && kind != SkippedRow:
+		return errKind
+	}
+	return nil
+}
 
 // rowWriter holds what the CSV and JSON writers share: the buffered
 // output, the first error, and the encoded text cells of the last series,
@@ -218,6 +239,9 @@ func (w *CSVWriter) start() error {
 
 // Write writes r, after the header if r is the first row.
 func (w *CSVWriter) Write(r Row) error {
+	if err := w.ready(r.Kind); err != nil {
+		return err
+	}
 	if err := w.start(); err != nil {
 		return err
 	}
@@ -264,6 +288,12 @@ func kindOf(r Row) string {
 // WriteEstimate writes the row of estimate e of curve c, as
 // Write(NewRow(c, e)) would, without building the row.
 func (w *CSVWriter) WriteEstimate(c *Curve, e Estimate) error {
+	if !c.ok() {
+		return errNotCurve
+	}
+	if err := w.ready(""); err != nil {
+		return err
+	}
 	if err := w.start(); err != nil {
 		return err
 	}
@@ -308,6 +338,9 @@ func plainDuration(s string) bool {
 // buffered, and reports the first error of any Write or of the output. It
 // does not close the underlying writer.
 func (w *CSVWriter) Close() error {
+	if w.w == nil {
+		return errZeroWriter
+	}
 	w.start()
 	w.closed = true
 	if w.err == nil {
@@ -352,6 +385,9 @@ func jsonCells(cells [4]string) []byte {
 
 // Write writes r as the next object of the array.
 func (w *JSONWriter) Write(r Row) error {
+	if err := w.ready(r.Kind); err != nil {
+		return err
+	}
 	if r.Kind == SkippedRow {
 		nan := math.NaN()
 		w.buf = w.row(nil, r.Patch, r.Bulletin, r.Platform, r.Console, r.Hosts, 0, nan, nan, nan)
@@ -384,6 +420,12 @@ func (w *JSONWriter) Write(r Row) error {
 // WriteEstimate writes the row of estimate e of curve c, as
 // Write(NewRow(c, e)) would, without building the row.
 func (w *JSONWriter) WriteEstimate(c *Curve, e Estimate) error {
+	if !c.ok() {
+		return errNotCurve
+	}
+	if err := w.ready(""); err != nil {
+		return err
+	}
 	s := &c.series
 	w.buf = w.row(c, s.KB, s.Bulletin, s.Platform, s.Console, e.Hosts, e.Consoles, e.Minutes, e.Low, e.High)
 	w.buf = append(w.buf, '"')
@@ -439,6 +481,9 @@ func (w *JSONWriter) end(extrapolated bool) error {
 // buffered and reports the first error. It does not close the underlying
 // writer.
 func (w *JSONWriter) Close() error {
+	if w.w == nil {
+		return errZeroWriter
+	}
 	if w.err == nil && !w.closed {
 		if w.rows == 0 {
 			w.w.WriteString("[")
@@ -448,4 +493,71 @@ func (w *JSONWriter) Close() error {
 	}
 	w.closed = true
 	return w.err
+}
+
+// jsonMinutes is m for encoding/json: nil (null) when infinite or NaN.
+func jsonMinutes(m float64) *float64 {
+	if math.IsInf(m, 0) || math.IsNaN(m) {
+		return nil
+	}
+	return &m
+}
+
+// spanJSON is a Span as JSON: minutes, and null for an unbounded top.
+type spanJSON struct {
+	Minutes      *float64 `json:"minutes"`
+	Low          *float64 `json:"low_minutes"`
+	High         *float64 `json:"high_minutes"`
+	Level        float64  `json:"level"`
+	Extrapolated bool     `json:"extrapolated"`
+}
+
+func (s Span) json() spanJSON {
+	return spanJSON{jsonMinutes(s.Minutes), jsonMinutes(s.Low), jsonMinutes(s.High), s.Level, s.Extrapolated}
+}
+
+// scenarioJSON is a Scenario as JSON.
+type scenarioJSON struct {
+	Hosts      int     `json:"hosts"`
+	Consoles   int     `json:"consoles"`
+	Contention float64 `json:"contention"`
+	Coherency  float64 `json:"coherency"`
+}
+
+// MarshalJSON encodes the estimate as one object: hosts, consoles, σ, κ,
+// minutes, the interval (an unbounded top as null), level, extrapolated.
+func (e Estimate) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		scenarioJSON
+		spanJSON
+	}{scenarioJSON{e.Hosts, e.Consoles, e.Contention, e.Coherency}, e.Span.json()})
+}
+
+// MarshalJSON encodes the plan as one object: consoles, windows, the
+// jobs' estimates, and the total's minutes and interval (an unbounded top
+// as null).
+func (p Plan) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Consoles int        `json:"consoles"`
+		Windows  int        `json:"windows"`
+		Jobs     []Estimate `json:"jobs"`
+		spanJSON
+	}{p.Consoles, p.Windows, p.Jobs, p.Span.json()})
+}
+
+// MarshalJSON encodes the curve as what names it and its line: the
+// series, setup and per-host time, minutes (null for a nil curve).
+func (c *Curve) MarshalJSON() ([]byte, error) {
+	if !c.ok() {
+		return []byte("null"), nil
+	}
+	s := c.series
+	return json.Marshal(struct {
+		Patch    string  `json:"patch"`
+		Bulletin string  `json:"bulletin"`
+		Platform string  `json:"platform"`
+		Console  string  `json:"console"`
+		Setup    float64 `json:"setup_minutes"`
+		PerHost  float64 `json:"per_host_minutes"`
+	}{s.KB, s.Bulletin, s.Platform, s.Console, c.Setup(), c.PerHost()})
 }

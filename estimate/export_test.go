@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -210,5 +211,27 @@ func TestRowKinds(t *testing.T) {
 	var back map[string]any
 	if err := json.Unmarshal(b, &back); err != nil || back["minutes"] != 100.0 {
 		t.Errorf("json.Marshal(total) does not read back: %s, %v", b, err)
+	}
+}
+
+// TestZeroWriters: writers not made by their constructors, a nil curve and
+// an unknown kind give errors, never a panic.
+func TestZeroWriters(t *testing.T) {
+	c, es := sweep(t)
+	for _, err := range []error{
+		(&CSVWriter{}).Write(Row{}), (&CSVWriter{}).WriteEstimate(c, es[0]), (&CSVWriter{}).Close(),
+		(&JSONWriter{}).Write(Row{}), (&JSONWriter{}).WriteEstimate(c, es[0]), (&JSONWriter{}).Close(),
+		NewCSVWriter(io.Discard).WriteEstimate(nil, es[0]), NewJSONWriter(io.Discard).WriteEstimate(nil, es[0]),
+		NewCSVWriter(io.Discard).Write(Row{Kind: "x,\"y"}), NewJSONWriter(io.Discard).Write(Row{Kind: "=cmd"}),
+	} {
+		if err == nil {
+			t.Error("no error")
+		}
+	}
+	if r := NewRow(nil, es[0]); r.Patch != "" || r.Minutes != es[0].Minutes {
+		t.Errorf("NewRow(nil, e) = %+v", r)
+	}
+	if _, err := json.Marshal(Row{Kind: "x\"y"}); err == nil {
+		t.Error("json.Marshal of a row of unknown kind: no error")
 	}
 }

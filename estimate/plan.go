@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/patchtime/patchtime/bulletin"
 )
@@ -44,9 +45,12 @@ type Plan struct {
 
 // Window is a maintenance window to fit a rollout in.
 type Window struct {
-	Minutes float64 // length, minutes, > 0
-	Upper   bool    // fit the top of the prediction interval rather than the estimate
+	Length time.Duration // how long the window is, > 0 and at most MaxMinutes
+	Upper  bool          // fit the top of the prediction interval rather than the estimate
 }
+
+// Minutes returns the window's length in minutes.
+func (w Window) Minutes() float64 { return w.Length.Minutes() }
 
 // time is the part of an estimate or plan that must fit the window.
 func (w Window) time(s Span) float64 {
@@ -57,11 +61,11 @@ func (w Window) time(s Span) float64 {
 }
 
 // fits reports whether an estimate or plan fits the window.
-func (w Window) fits(s Span) bool { return w.time(s) <= w.Minutes }
+func (w Window) fits(s Span) bool { return w.time(s) <= w.Minutes() }
 
 // String gives the window's length in the UpdateEXPERT style: "2時間".
 func (w Window) String() string {
-	return bulletin.FormatDuration(minutesToDuration(w.Minutes))
+	return bulletin.FormatDuration(w.Length)
 }
 
 // check validates the rollout itself: its jobs, σ and κ, and its console
@@ -90,8 +94,8 @@ func (r Rollout) checkPlan(w Window) error {
 	if err := r.check(); err != nil {
 		return err
 	}
-	if !windowOK(w.Minutes) {
-		return windowError(w.Minutes)
+	if !windowOK(w.Minutes()) {
+		return windowError(w.Minutes())
 	}
 	for _, j := range r.Jobs {
 		c := j.Curve
@@ -233,7 +237,7 @@ func (r Rollout) bisectConsoles(w Window, top int) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	target, fits := w.Minutes, w.fits(last.Span)
+	target, fits := w.Minutes(), w.fits(last.Span)
 	if !fits {
 		target = w.time(last.Span) // the best reachable
 	}

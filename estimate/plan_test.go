@@ -25,7 +25,7 @@ func TestConsolesFor(t *testing.T) {
 	c := curve(t, "KB899588", "XP")
 	// 1200 hosts in a 2h window: one console takes 211.9 min, two take
 	// a + b·600 = 110.9 min.
-	p, err := Rollout{Jobs: []Job{{c, 1200}}}.ConsolesFor(Window{Minutes: 120})
+	p, err := Rollout{Jobs: []Job{{c, 1200}}}.ConsolesFor(Window{Length: mins(120)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestConsolesFor(t *testing.T) {
 		if want == 0 {
 			t.Fatalf("test case %+v has no answer", tc)
 		}
-		p, err := Rollout{Jobs: []Job{{c, tc.hosts}}, Scaling: Scaling{Contention: tc.sigma, Coherency: tc.kappa}}.ConsolesFor(Window{Minutes: tc.window})
+		p, err := Rollout{Jobs: []Job{{c, tc.hosts}}, Scaling: Scaling{Contention: tc.sigma, Coherency: tc.kappa}}.ConsolesFor(Window{Length: mins(tc.window)})
 		if err != nil {
 			t.Fatalf("%+v: %v", tc, err)
 		}
@@ -73,7 +73,7 @@ func TestConsolesForOutOfReach(t *testing.T) {
 			bestK, bestM = k, m
 		}
 	}
-	_, err := Rollout{Jobs: []Job{{c, hosts}}, Scaling: Scaling{Coherency: kappa}}.ConsolesFor(Window{Minutes: 30})
+	_, err := Rollout{Jobs: []Job{{c, hosts}}, Scaling: Scaling{Coherency: kappa}}.ConsolesFor(Window{Length: mins(30)})
 	var we *WindowError
 	if !errors.As(err, &we) {
 		t.Fatalf("error %v, want a *WindowError", err)
@@ -85,7 +85,7 @@ func TestConsolesForOutOfReach(t *testing.T) {
 		t.Errorf("error %q does not say it does not fit", err)
 	}
 	// Setup alone (9.87 min) is longer than a 5-minute window.
-	_, err = Rollout{Jobs: []Job{{c, 1200}}}.ConsolesFor(Window{Minutes: 5})
+	_, err = Rollout{Jobs: []Job{{c, 1200}}}.ConsolesFor(Window{Length: mins(5)})
 	if !errors.As(err, &we) || we.Best.Consoles != 1200 {
 		t.Errorf("5-minute window: %v; want the best at one host per console", err)
 	}
@@ -95,7 +95,7 @@ func TestWindowsFor(t *testing.T) {
 	c := curve(t, "KB899588", "XP")
 	// One console, a 1h window: a + b·⌈1200/k⌉ ≤ 60 needs ⌈1200/k⌉ ≤ 297,
 	// so k = 5 windows of 240 hosts (k = 4 gives 300).
-	p, err := Rollout{Jobs: []Job{{c, 1200}}}.WindowsFor(Window{Minutes: 60})
+	p, err := Rollout{Jobs: []Job{{c, 1200}}}.WindowsFor(Window{Length: mins(60)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,12 +103,12 @@ func TestWindowsFor(t *testing.T) {
 		t.Errorf("WindowsFor(1200, 1h) = %d windows of %d hosts, %v min; want 5 of 240, %v", p.Windows, p.Jobs[0].Hosts, p.Minutes, handA+handB*240)
 	}
 	// Two consoles: ⌈⌈1200/k⌉/2⌉ ≤ 297 at k = 3 (400 per window, 200 each).
-	p, err = Rollout{Jobs: []Job{{c, 1200}}, Scaling: Scaling{Consoles: 2}}.WindowsFor(Window{Minutes: 60})
+	p, err = Rollout{Jobs: []Job{{c, 1200}}, Scaling: Scaling{Consoles: 2}}.WindowsFor(Window{Length: mins(60)})
 	if err != nil || p.Windows != 3 {
 		t.Errorf("two consoles: %v windows, %v; want 3", p.Windows, err)
 	}
 	// The setup alone does not fit 9 minutes.
-	_, err = Rollout{Jobs: []Job{{c, 1200}}}.WindowsFor(Window{Minutes: 9})
+	_, err = Rollout{Jobs: []Job{{c, 1200}}}.WindowsFor(Window{Length: mins(9)})
 	var we *WindowError
 	if !errors.As(err, &we) || !strings.Contains(err.Error(), "even one host") {
 		t.Errorf("9-minute window: %v; want a *WindowError about one host", err)
@@ -121,7 +121,7 @@ func TestHostsFor(t *testing.T) {
 	for _, tc := range []struct {
 		consoles, want int
 	}{{1, 297}, {2, 594}, {3, 891}} {
-		h, e, err := c.HostsFor(Scenario{Scaling: Scaling{Consoles: tc.consoles}}, Window{Minutes: 60})
+		h, e, err := c.HostsFor(Scenario{Scaling: Scaling{Consoles: tc.consoles}}, Window{Length: mins(60)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,14 +137,14 @@ func TestHostsFor(t *testing.T) {
 			want = h
 		}
 	}
-	if h, _, err := c.HostsFor(Scenario{}, Window{Minutes: 60, Upper: true}); err != nil || h != want || h >= 297 {
+	if h, _, err := c.HostsFor(Scenario{}, Window{Length: mins(60), Upper: true}); err != nil || h != want || h >= 297 {
 		t.Errorf("upper bound: %d hosts, %v; brute force says %d", h, err, want)
 	}
-	if _, _, err := c.HostsFor(Scenario{}, Window{Minutes: 5}); err == nil {
+	if _, _, err := c.HostsFor(Scenario{}, Window{Length: mins(5)}); err == nil {
 		t.Error("a 5-minute window fits hosts though the setup is 9.87 min")
 	}
 	// A window so long that every fleet fits.
-	if h, _, err := c.HostsFor(Scenario{}, Window{Minutes: 40e6}); err != nil || h != MaxHosts {
+	if h, _, err := c.HostsFor(Scenario{}, Window{Length: mins(40e6)}); err != nil || h != MaxHosts {
 		t.Errorf("40e6-minute window: %d hosts, %v; want MaxHosts", h, err)
 	}
 }
@@ -180,7 +180,7 @@ func TestBundleAndMixedFleet(t *testing.T) {
 	}
 	// Bundle in a window: two consoles give a + b·400 + a2 + b2·400 =
 	// 154.1 min, within 3h; one console does not.
-	p, err = Rollout{Jobs: []Job{{kb899588, 800}, {kb937894, 800}}}.ConsolesFor(Window{Minutes: 180})
+	p, err = Rollout{Jobs: []Job{{kb899588, 800}, {kb937894, 800}}}.ConsolesFor(Window{Length: mins(180)})
 	if err != nil || p.Consoles != 2 {
 		t.Errorf("bundle in 3h: %d consoles, %v; want 2", p.Consoles, err)
 	}
@@ -211,7 +211,7 @@ func TestConsolesForBisection(t *testing.T) {
 			if want == 0 {
 				want, wantMiss = bestK, true
 			}
-			p, err := Rollout{Jobs: []Job{{c, hosts}}}.ConsolesFor(Window{Minutes: window})
+			p, err := Rollout{Jobs: []Job{{c, hosts}}}.ConsolesFor(Window{Length: mins(window)})
 			var we *WindowError
 			if errors.As(err, &we) {
 				p = we.Best
@@ -233,7 +233,7 @@ func TestPlanningRefusesOddCurves(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs, _ := falling.Curves("KB1", "")
-	_, err = Rollout{Jobs: []Job{{cs[0], 400}}}.WindowsFor(Window{Minutes: 50})
+	_, err = Rollout{Jobs: []Job{{cs[0], 400}}}.WindowsFor(Window{Length: mins(50)})
 	if err == nil || !strings.Contains(err.Error(), "not above 0") {
 		t.Errorf("falling curve: %v, want a refusal", err)
 	}
@@ -260,7 +260,7 @@ func TestPlanningRefusesOddCurves(t *testing.T) {
 	if e, err := cs[0].Estimate(Scenario{Hosts: 1000}); err != nil || math.Abs(e.Minutes-280) > 1e-9 {
 		t.Errorf("above its data the line rises: %v, %v; want 280 min", e.Minutes, err)
 	}
-	if _, _, err := cs[0].HostsFor(Scenario{}, Window{Minutes: 1}); !errors.Is(err, ErrFalling) || !strings.Contains(err.Error(), "no window can be planned") {
+	if _, _, err := cs[0].HostsFor(Scenario{}, Window{Length: mins(1)}); !errors.Is(err, ErrFalling) || !strings.Contains(err.Error(), "no window can be planned") {
 		t.Errorf("planning on it: %v, want a refusal", err)
 	}
 	two, err := ReadCatalog(strings.NewReader("kb,consoles,hosts,minutes\nKB2,1,50,10.5\nKB2,1,500,85.25\n"))
@@ -268,10 +268,10 @@ func TestPlanningRefusesOddCurves(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs, _ = two.Curves("KB2", "")
-	if _, _, err := cs[0].HostsFor(Scenario{}, Window{Minutes: 120, Upper: true}); err == nil || !strings.Contains(err.Error(), "unbounded") {
+	if _, _, err := cs[0].HostsFor(Scenario{}, Window{Length: mins(120), Upper: true}); err == nil || !strings.Contains(err.Error(), "unbounded") {
 		t.Errorf("unbounded interval with Upper: %v, want a refusal", err)
 	}
-	if h, _, err := cs[0].HostsFor(Scenario{}, Window{Minutes: 120}); err != nil || h < 700 {
+	if h, _, err := cs[0].HostsFor(Scenario{}, Window{Length: mins(120)}); err != nil || h < 700 {
 		t.Errorf("the estimate can still be planned on: %d hosts, %v", h, err)
 	}
 }
@@ -308,7 +308,7 @@ func TestLoad(t *testing.T) {
 func TestExtremeCoherency(t *testing.T) {
 	c := curve(t, "KB899588", "XP")
 	r := Rollout{Jobs: []Job{{c, 1200}}, Scaling: Scaling{Coherency: 1e6}}
-	_, err := r.ConsolesFor(Window{Minutes: 120})
+	_, err := r.ConsolesFor(Window{Length: mins(120)})
 	var we *WindowError
 	if !errors.As(err, &we) || we.Best.Consoles != 1 || !near(we.Best.Minutes, handA+handB*1200, 1e-9) {
 		t.Fatalf("κ = 1e6: %v, want a miss whose best is one console at %v min", err, handA+handB*1200)
@@ -316,11 +316,11 @@ func TestExtremeCoherency(t *testing.T) {
 	// 2·10⁷ hosts on one console: 3.4·10⁶ min, under 100 years; two
 	// consoles: over.
 	r.Jobs[0].Hosts = 20_000_000
-	if _, err := r.ConsolesFor(Window{Minutes: 1e7}); err != nil {
+	if _, err := r.ConsolesFor(Window{Length: mins(1e7)}); err != nil {
 		t.Errorf("a window one console meets: %v", err)
 	}
 	// One host on 10⁵ consoles with κ = 1e6 takes 1.7·10¹⁵ min.
-	if _, _, err := c.HostsFor(Scenario{Scaling: Scaling{Consoles: 100000, Coherency: 1e6}}, Window{Minutes: 120}); !errors.Is(err, ErrTooLong) {
+	if _, _, err := c.HostsFor(Scenario{Scaling: Scaling{Consoles: 100000, Coherency: 1e6}}, Window{Length: mins(120)}); !errors.Is(err, ErrTooLong) {
 		t.Errorf("one host beyond 100 years: %v, want ErrTooLong", err)
 	}
 }

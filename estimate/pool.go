@@ -120,7 +120,8 @@ func (p *Pool) curve(e *entry) *Curve {
 // given setup, minutes, plus the pooled per-host rate. The setup is taken
 // as known; the interval reflects the rate's uncertainty and the rollout
 // noise of the pooled data. Its extrapolation range is the pooled data's.
-func (p *Pool) WithSetup(setup float64) (*Curve, error) {
+func (p *Pool) WithSetup(d time.Duration) (*Curve, error) {
+	setup := d.Minutes()
 	if !setupOK(setup) {
 		return nil, setupError(setup)
 	}
@@ -133,11 +134,15 @@ func (p *Pool) WithSetup(setup float64) (*Curve, error) {
 	return c.setLevel(DefaultLevel), nil
 }
 
+// DefaultConsole is the console whose pooled rate serves a patch with no
+// table when none is named: the one most tables were measured with.
+const DefaultConsole = "UpdateEXPERT 6.1"
+
 // Patch returns the curve of a patch with no table of its own, named kb
 // (which may be empty): setup plus the pooled per-host rate, as WithSetup.
 // Its series has the name and the pool's console, and no platform.
 func (p *Pool) Patch(kb string, setup time.Duration) (*Curve, error) {
-	c, err := p.WithSetup(setup.Minutes())
+	c, err := p.WithSetup(setup)
 	if err != nil {
 		return nil, err
 	}

@@ -69,8 +69,8 @@ func ExampleUnlisted() {
 		fmt.Printf("%s: %.1f min\n", name, r.Estimate.Minutes)
 	}
 	// Output:
-	// KB999001: 79.7 min
 	// KB899588: 77.2 min
+	// KB999001: 79.7 min
 	// total: 156.9 min
 }
 

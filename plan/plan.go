@@ -22,6 +22,7 @@ import (
 
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/estimate"
+	"github.com/patchtime/patchtime/internal/clip"
 )
 
 // Request is a planner's question.
@@ -186,10 +187,14 @@ func (r Row) Export() estimate.Row {
 		x.Kind = estimate.TotalRow
 	}
 	if w := r.Window; w != nil {
-		x.Windows, x.WindowMinutes, x.Fits = max(w.Plan.Windows, 1), w.Window.Minutes, w.Fits
+		x.Windows, x.WindowMinutes, x.Fits = max(w.Plan.Windows, 1), w.Window.Minutes(), w.Fits
 	}
 	return x
 }
+
+// MarshalJSON encodes the row as the command's JSON does (see Export and
+// estimate.JSONWriter).
+func (r Row) MarshalJSON() ([]byte, error) { return r.Export().MarshalJSON() }
 
 // Export returns the skipped pair as an export row of kind "skipped",
 // with no numbers.
@@ -216,18 +221,14 @@ const (
 
 // Window is the answer to a window question for one rollout.
 type Window struct {
-	Question Question
-	Curve    *estimate.Curve // the curve asked about; nil for a bundle or mixed fleet
-	Hosts    int             // the fleet, hosts; for HostsFor, the hosts that fit
-	Window   estimate.Window // the window asked for
-	Plan     estimate.Plan   // the plan found or, when the window is out of reach, the best one
-	Fits     bool            // the plan fits the window
-	Reason   string          // why not, when it does not fit
-}
-
-// HostsPerWindow is ⌈Hosts / Plan.Windows⌉, the hosts of each window.
-func (w Window) HostsPerWindow() int {
-	return estimate.Share(w.Hosts, w.Plan.Windows)
+	Question       Question
+	Curve          *estimate.Curve // the curve asked about; nil for a bundle or mixed fleet
+	Hosts          int             // the fleet, hosts (of the platforms some patch applies to); for HostsFor, the hosts that fit
+	HostsPerWindow int             // the hosts of each window: Σ⌈hosts/Plan.Windows⌉ over the fleet's platforms
+	Window         estimate.Window // the window asked for
+	Plan           estimate.Plan   // the plan found or, when the window is out of reach, the best one
+	Fits           bool            // the plan fits the window
+	Reason         string          // why not, when it does not fit
 }
 
 // Answer is the whole answer to a Request.
@@ -245,7 +246,8 @@ type Query struct {
 	rollout     bool              // the curves run one after another on the same consoles
 	fleet       []estimate.Job    // a mixed fleet's jobs
 	skipped     []Skip
-	hosts       int // a mixed fleet's hosts
+	hosts       int   // a mixed fleet's hosts, on the platforms some patch applies to
+	groups      []int // the hosts of each of those platforms
 	contention  float64
 	coherency   float64
 	level       float64
@@ -266,12 +268,26 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 		q.level = estimate.DefaultLevel
 	}
 	if !(q.level > 0 && q.level < 1) {
-		return nil, fmt.Errorf("confidence level %v: want more than 0 and less than 1, e.g. 0.95", r.Level)
+		return nil, &estimate.RangeError{What: "confidence level", Value: r.Level, Min: 0, Max: 1, MinOpen: true, MaxOpen: true}
 	}
-	if r.Window < 0 {
-		return nil, fmt.Errorf("window %v: want more than 0", r.Window)
+	if r.Window < 0 || r.Window.Minutes() > estimate.MaxMinutes {
+		return nil, &estimate.RangeError{What: "window", Value: r.Window.Minutes(), Min: 0, Max: estimate.MaxMinutes, MinOpen: true}
 	}
-	q.window = estimate.Window{Minutes: r.Window.Minutes(), Upper: r.Upper}
+	if err := checkRanges("hosts", r.Hosts, estimate.MaxHosts); err != nil {
+		return nil, err
+	}
+	if err := checkRanges("consoles", r.Consoles, estimate.MaxConsoles); err != nil {
+		return nil, err
+	}
+	for _, g := range r.Fleet {
+		if g.Hosts < 1 || g.Hosts > estimate.MaxHosts {
+			return nil, &estimate.RangeError{What: "hosts of " + g.Platform, Value: float64(g.Hosts), Min: 1, Max: estimate.MaxHosts}
+		}
+	}
+	if r.Window > 0 && Len(r.Consoles) > 1 {
+		return nil, errors.New("a window question answers for one console count; give one")
+	}
+	q.window = estimate.Window{Length: r.Window, Upper: r.Upper}
 	if len(r.Consoles) == 0 {
 		q.req.Consoles = Counts(1)
 	}
@@ -299,7 +315,7 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 	}
 	seen := map[estimate.Series]bool{}
 	add := func(c *estimate.Curve) (*estimate.Curve, error) {
-		if cal != nil && !c.Given() {
+		if cal != nil {
 			c = cal.Apply(c)
 		}
 		c, err := c.WithLevel(q.level)
@@ -312,31 +328,18 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 		}
 		return c, nil
 	}
-	var unlisted []*estimate.Curve
-	for _, u := range r.Unlisted {
-		pool, err := cat.Pool(u.Console)
-		if err != nil {
-			return nil, err
-		}
-		c, err := pool.Patch(u.Name, u.Setup)
-		if err != nil {
-			return nil, err
-		}
-		if c, err = add(c); err != nil {
-			return nil, err
-		}
-		unlisted = append(unlisted, c)
+	type job struct {
+		s estimate.Series
+		g int
 	}
-	for _, g := range r.Fleet {
-		q.hosts += g.Hosts
-	}
-	groups := len(unlisted) // patches whose curves are new
+	jobs := map[job]bool{} // a patch given twice is one part
+	covered := make([]bool, len(r.Fleet))
+	groups := 0 // patches whose curves are new
 	for _, p := range r.Patches {
 		if len(r.Fleet) > 0 {
-			covered := false
-			for _, g := range r.Fleet {
+			for gi, g := range r.Fleet {
 				cs, err := get(p, g.Platform)
-				if kb, lacks := lacking(cat, p, err); lacks {
+				if kb, lacks := lacking(err); lacks {
 					q.skipped = append(q.skipped, Skip{Patch: kb, Platform: g.Platform, Hosts: g.Hosts})
 					continue
 				}
@@ -350,16 +353,16 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 				if err != nil {
 					return nil, err
 				}
-				q.fleet = append(q.fleet, estimate.Job{Curve: c, Hosts: g.Hosts})
-				covered = true
-			}
-			if covered {
-				q.rollout = true
+				if !jobs[job{c.Series(), gi}] {
+					jobs[job{c.Series(), gi}] = true
+					q.fleet = append(q.fleet, estimate.Job{Curve: c, Hosts: g.Hosts})
+					covered[gi] = true
+				}
 			}
 			continue
 		}
 		cs, err := get(p, r.Platform)
-		if kb, lacks := lacking(cat, p, err); lacks && (len(r.Patches) > 1 || len(r.Unlisted) > 0) {
+		if kb, lacks := lacking(err); lacks && (len(r.Patches) > 1 || len(r.Unlisted) > 0) {
 			q.skipped = append(q.skipped, Skip{Patch: kb, Platform: r.Platform})
 			continue
 		}
@@ -380,27 +383,93 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 			}
 		}
 	}
+	// Patches with no table, after those with one: each is its own part,
+	// on every platform of a mixed fleet.
+	names := map[string]bool{}
+	for _, u := range r.Unlisted {
+		if names[u.Name] {
+			if u.Name == "" {
+				return nil, errors.New("several patches with no table need names to be told apart, e.g. KB999001=12m, KB999002=5m")
+			}
+			return nil, fmt.Errorf("the patch with no table %s is given twice", u.Name)
+		}
+		names[u.Name] = true
+		console := u.Console
+		if console == "" {
+			console = estimate.DefaultConsole
+		}
+		pool, err := cat.Pool(console)
+		if err != nil {
+			return nil, err
+		}
+		c, err := pool.Patch(u.Name, u.Setup)
+		if err != nil {
+			return nil, err
+		}
+		if c, err = add(c); err != nil {
+			return nil, err
+		}
+		groups++
+		for gi := range covered {
+			covered[gi] = true
+		}
+		if len(r.Fleet) > 0 {
+			q.fleet = append(q.fleet, estimate.Job{Curve: c, Hosts: -1}) // the whole fleet: set below
+		}
+	}
 	if len(r.Fleet) > 0 {
-		for _, c := range unlisted { // an unlisted patch applies to the whole fleet
-			q.fleet = append(q.fleet, estimate.Job{Curve: c, Hosts: q.hosts})
+		for gi, g := range r.Fleet {
+			if covered[gi] {
+				q.hosts += g.Hosts
+				q.groups = append(q.groups, g.Hosts)
+			}
 		}
-		if len(q.fleet) == 0 {
-			return nil, fmt.Errorf("no patch applies to any platform of the fleet (%s)", fleetNames(r.Fleet))
+		for i := range q.fleet {
+			if q.fleet[i].Hosts < 0 {
+				q.fleet[i].Hosts = q.hosts
+			}
 		}
-		q.rollout = true
+		if len(q.fleet) > 0 {
+			q.rollout = true
+		}
 	}
 	if groups > 1 {
 		q.rollout = true
 	}
-	if len(q.curves) == 0 {
+	if len(q.curves) == 0 || len(r.Fleet) > 0 && len(q.fleet) == 0 {
+		if len(q.skipped) > 0 {
+			return nil, &NothingAppliesError{Skipped: q.Skipped()}
+		}
 		return nil, errors.New("no patch given")
 	}
 	return q, nil
 }
 
+// NothingAppliesError means every patch of a request was skipped: none has
+// a row for the platforms asked.
+type NothingAppliesError struct {
+	Skipped []Skip // every pair, patch × platform
+}
+
+func (e *NothingAppliesError) Error() string {
+	var b strings.Builder
+	b.WriteString("no patch applies to the platforms asked:")
+	for i, s := range e.Skipped {
+		if i == 5 {
+			fmt.Fprintf(&b, " and %d more", len(e.Skipped)-5)
+			break
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, " %s has no row for %s", s.Patch, clip.Quote(s.Platform))
+	}
+	return b.String()
+}
+
 // lacking reports whether err says that patch p has no row for the
 // platform asked, and the patch's KB.
-func lacking(cat *estimate.Catalog, p string, err error) (string, bool) {
+func lacking(err error) (string, bool) {
 	var pe *estimate.PlatformError
 	if !errors.As(err, &pe) {
 		return "", false
@@ -433,12 +502,19 @@ func (e *AmbiguousError) Error() string {
 		e.Patch, len(e.Platforms), strings.Join(e.Platforms, ", "))
 }
 
-func fleetNames(f []Group) string {
-	var names []string
-	for _, g := range f {
-		names = append(names, g.Platform)
+// checkRanges refuses a range that holds nothing or leaves 1 to max.
+func checkRanges(what string, rs []Range, max int) error {
+	for _, r := range rs {
+		switch {
+		case r.From < 1 || r.From > max:
+			return &estimate.RangeError{What: what, Value: float64(r.From), Min: 1, Max: float64(max)}
+		case r.To < r.From || r.To > max:
+			return &estimate.RangeError{What: what + " (the range's end)", Value: float64(r.To), Min: float64(r.From), Max: float64(max)}
+		case r.Step < 1:
+			return &estimate.RangeError{What: what + " (the range's step)", Value: float64(r.Step), Min: 1, Max: float64(max)}
+		}
 	}
-	return strings.Join(names, ", ")
+	return nil
 }
 
 // Curves returns every curve of the query once, in the order asked.
@@ -469,36 +545,36 @@ func (q *Query) Rows() int {
 	return mulCapped(per, len(q.curves))
 }
 
-// Each makes the rows one by one, handing each to emit, and returns the
-// window's answers. An error from emit stops it.
-func (q *Query) Each(emit func(Row) error) ([]Window, error) {
+// Each makes the rows one by one, handing each to emit; a row answering
+// a window question carries the answer (Row.Window, one per rollout). It
+// keeps nothing, so a sweep of millions of rows needs no memory for them.
+// An error from emit stops it.
+func (q *Query) Each(emit func(Row) error) error {
 	w := q.window
-	var answers []Window
 	if q.rollout {
 		if len(q.fleet) > 0 {
 			for k := range All(q.req.Consoles) {
-				a, err := q.plan(q.fleet, q.hosts, k, emit)
-				if err != nil {
-					return nil, err
+				if err := q.plan(q.fleet, q.groups, k, emit); err != nil {
+					return err
 				}
-				answers = append(answers, a...)
 			}
-			return answers, nil
+			return nil
 		}
+		if !q.hostsGiven {
+			return errors.New("a bundle needs a fleet: fleet sizes, or hosts per platform")
+		}
+		jobs := make([]estimate.Job, len(q.curves))
 		for h := range All(q.req.Hosts) {
-			jobs := make([]estimate.Job, len(q.curves))
 			for i, c := range q.curves {
 				jobs[i] = estimate.Job{Curve: c, Hosts: h}
 			}
 			for k := range All(q.req.Consoles) {
-				a, err := q.plan(jobs, h, k, emit)
-				if err != nil {
-					return nil, err
+				if err := q.plan(jobs, []int{h}, k, emit); err != nil {
+					return err
 				}
-				answers = append(answers, a...)
 			}
 		}
-		return answers, nil
+		return nil
 	}
 	first := 1
 	for k := range All(q.req.Consoles) {
@@ -506,60 +582,59 @@ func (q *Query) Each(emit func(Row) error) ([]Window, error) {
 		break
 	}
 	for _, c := range q.curves {
-		if w.Minutes > 0 && !q.hostsGiven {
+		if w.Length > 0 && !q.hostsGiven {
 			s := estimate.Scenario{Scaling: estimate.Scaling{Consoles: first, Contention: q.contention, Coherency: q.coherency, Fixed: true}}
 			h, e, err := c.HostsFor(s, w)
+			a := &Window{Question: HostsFor, Curve: c, Hosts: h, HostsPerWindow: h, Window: w, Fits: true}
 			var miss *estimate.WindowError
-			if errors.As(err, &miss) {
-				answers = append(answers, Window{Question: HostsFor, Curve: c, Window: w, Plan: miss.Best, Reason: miss.Reason})
-				continue
+			switch {
+			case errors.As(err, &miss): // not even one host: the row is the one host's
+				a.Plan, a.Fits, a.Reason, a.Hosts, a.HostsPerWindow = miss.Best, false, miss.Reason, 0, 0
+				e = miss.Best.Jobs[0]
+			case err != nil:
+				return err
+			default:
+				a.Plan = estimate.Plan{Consoles: e.Consoles, Windows: 1, Jobs: []estimate.Estimate{e}, Span: e.Span}
 			}
-			if err != nil {
-				return nil, err
+			if err := emit(Row{Part, c, e, a}); err != nil {
+				return err
 			}
-			a := Window{Question: HostsFor, Curve: c, Hosts: h, Window: w, Fits: true,
-				Plan: estimate.Plan{Consoles: e.Consoles, Windows: 1, Jobs: []estimate.Estimate{e}, Span: e.Span}}
-			if err := emit(Row{Part, c, e, &a}); err != nil {
-				return nil, err
-			}
-			answers = append(answers, a)
 			continue
 		}
 		for h := range All(q.req.Hosts) {
 			for k := range All(q.req.Consoles) {
-				if w.Minutes > 0 {
-					a, err := q.plan([]estimate.Job{{Curve: c, Hosts: h}}, h, k, emit)
-					if err != nil {
-						return nil, err
+				if w.Length > 0 {
+					if err := q.plan([]estimate.Job{{Curve: c, Hosts: h}}, []int{h}, k, emit); err != nil {
+						return err
 					}
-					answers = append(answers, a...)
 					continue
 				}
 				e, err := c.Estimate(estimate.Scenario{Hosts: h, Scaling: estimate.Scaling{Consoles: k, Contention: q.contention, Coherency: q.coherency, Fixed: true}})
 				if err != nil {
-					return nil, err
+					return err
 				}
 				if err := emit(Row{Kind: Part, Curve: c, Estimate: e}); err != nil {
-					return nil, err
+					return err
 				}
 			}
 		}
 	}
-	return answers, nil
+	return nil
 }
 
-// plan estimates one rollout of hosts machines on k consoles and, with a
-// window, answers its question: the consoles it needs, or with consoles
-// given the windows. It emits the jobs' rows and, for several jobs, their
-// total.
-func (q *Query) plan(jobs []estimate.Job, hosts, k int, emit func(Row) error) ([]Window, error) {
+// plan estimates one rollout on k consoles of a fleet whose platforms
+// have the hosts given and, with a window, answers its question: the
+// consoles it needs, or with consoles given the windows. It emits the
+// jobs' rows and, for several jobs, their total, whose hosts are those of
+// one window: Σ⌈hosts/windows⌉ over the platforms.
+func (q *Query) plan(jobs []estimate.Job, groups []int, k int, emit func(Row) error) error {
 	w := q.window
 	r := estimate.Rollout{Jobs: jobs, Scaling: estimate.Scaling{Consoles: k, Contention: q.contention, Coherency: q.coherency, Fixed: true}}
 	var p estimate.Plan
 	var err error
 	question := ConsolesFor
 	switch {
-	case w.Minutes == 0:
+	case w.Length == 0:
 		p, err = r.Estimate()
 	case q.consolesSet:
 		question = WindowsFor
@@ -572,11 +647,16 @@ func (q *Query) plan(jobs []estimate.Job, hosts, k int, emit func(Row) error) ([
 		p, err = miss.Best, nil
 	}
 	if err != nil {
-		return nil, err
+		return err
+	}
+	hosts, perWindow := 0, 0
+	for _, g := range groups {
+		hosts += g
+		perWindow += estimate.Share(g, p.Windows)
 	}
 	var a *Window
-	if w.Minutes > 0 {
-		a = &Window{Question: question, Hosts: hosts, Window: w, Plan: p, Fits: miss == nil}
+	if w.Length > 0 {
+		a = &Window{Question: question, Hosts: hosts, HostsPerWindow: perWindow, Window: w, Plan: p, Fits: miss == nil}
 		if miss != nil {
 			a.Reason = miss.Reason
 		}
@@ -586,30 +666,34 @@ func (q *Query) plan(jobs []estimate.Job, hosts, k int, emit func(Row) error) ([
 	}
 	for i, e := range p.Jobs {
 		if err := emit(Row{Part, jobs[i].Curve, e, a}); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if len(jobs) > 1 {
-		perWindow := estimate.Share(hosts, p.Windows)
 		total := estimate.Estimate{
 			Scenario: estimate.Scenario{Hosts: perWindow, Scaling: estimate.Scaling{Consoles: p.Consoles, Contention: r.Contention, Coherency: r.Coherency, Fixed: r.Fixed}},
 			Span:     p.Span}
 		if err := emit(Row{Kind: Total, Estimate: total, Window: a}); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if a == nil {
-		return nil, nil
-	}
-	return []Window{*a}, nil
+	return nil
 }
 
-// Answer makes every row and returns the whole answer. For sweeps of many
-// rows, Each hands them over one by one instead.
+// Answer makes every row and returns the whole answer: the rows, the
+// window's answers (one per rollout, in order) and the skipped pairs. For
+// sweeps of many rows, Each hands them over one by one instead.
 func (q *Query) Answer() (*Answer, error) {
 	a := &Answer{Skipped: q.Skipped()}
-	var err error
-	a.Windows, err = q.Each(func(r Row) error { a.Rows = append(a.Rows, r); return nil })
+	var last *Window
+	err := q.Each(func(r Row) error {
+		a.Rows = append(a.Rows, r)
+		if r.Window != nil && r.Window != last {
+			last = r.Window
+			a.Windows = append(a.Windows, *r.Window)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,12 @@
 package plan
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,5 +237,169 @@ func TestZeroRequest(t *testing.T) {
 	}
 	if _, err := Ask(estimate.Default(), Request{Patches: []string{"KB899588"}, Level: 1}); err == nil {
 		t.Error("level 1: no error")
+	}
+}
+
+// TestWindowHostsOfAMixedFleet: with the fleet split across windows, the
+// total's hosts are each platform's share, Σ⌈hosts/W⌉, counted once per
+// platform however many patches it gets; a platform no patch applies to
+// is not counted, and is reported skipped.
+func TestWindowHostsOfAMixedFleet(t *testing.T) {
+	fleet := []Group{{"XP", 3000}, {"2000", 800}, {"2003", 150}}
+	a, err := Ask(estimate.Default(), Request{Patches: []string{"KB899588", "KB937894", "KB885881"}, Fleet: fleet,
+		Consoles: Counts(2), Window: 2 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := a.Windows[0]
+	want := 0
+	for _, g := range fleet {
+		want += (g.Hosts + w.Plan.Windows - 1) / w.Plan.Windows
+	}
+	total := a.Rows[len(a.Rows)-1]
+	if w.Plan.Windows < 2 || w.Question != WindowsFor || total.Kind != Total || total.Estimate.Hosts != want || w.HostsPerWindow != want || w.Hosts != 3950 {
+		t.Errorf("%d windows: total %d hosts, per window %d, fleet %d; want %d per window of 3950", w.Plan.Windows, total.Estimate.Hosts, w.HostsPerWindow, w.Hosts, want)
+	}
+	a, err = Ask(estimate.Default(), Request{Patches: []string{"KB885881", "KB937894"}, Fleet: []Group{{"XP", 100}, {"2000", 50}, {"Vista", 5000}}, Window: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := a.Windows[0]; w.Hosts != 150 || !slices.Contains(a.Skipped, Skip{"KB937894", "Vista", 5000}) {
+		t.Errorf("a platform no patch applies to: fleet %d hosts (want 150), skipped %v", w.Hosts, a.Skipped)
+	}
+}
+
+// TestOneRuleForRepeats: a patch given twice is one part, in a bundle and
+// in a mixed fleet; patches with no table are never merged, must have
+// names to be told apart, and a name given twice is refused.
+func TestOneRuleForRepeats(t *testing.T) {
+	for _, r := range []Request{
+		{Patches: []string{"KB899588", "KB899588"}, Platform: "XP", Hosts: Counts(100)},
+		{Patches: []string{"KB899588", "KB899588"}, Fleet: []Group{{"XP", 100}}},
+	} {
+		a, err := Ask(estimate.Default(), r)
+		if err != nil || len(a.Rows) != 1 || a.Rows[0].Kind != Part {
+			t.Errorf("%+v: %v, %d rows; want one part", r, err, len(a.Rows))
+		}
+	}
+	a, err := Ask(estimate.Default(), Request{Unlisted: []Unlisted{{Name: "KB1", Setup: 12 * time.Minute}, {Name: "KB2", Setup: 15 * time.Minute}}, Hosts: Counts(100)})
+	if err != nil || len(a.Rows) != 3 || a.Rows[2].Kind != Total {
+		t.Errorf("two named patches with no table: %v, %d rows; want two parts and a total", err, len(a.Rows))
+	}
+	for _, u := range [][]Unlisted{{{Setup: time.Minute}, {Setup: 2 * time.Minute}}, {{Name: "KB1", Setup: time.Minute}, {Name: "KB1", Setup: 2 * time.Minute}}} {
+		if _, err := Ask(estimate.Default(), Request{Unlisted: u, Hosts: Counts(100)}); err == nil {
+			t.Errorf("%+v: no error", u)
+		}
+	}
+}
+
+// TestRequestErrors: bad ranges, levels and windows are RangeErrors
+// naming their value; a request whose every patch is skipped says which.
+func TestRequestErrors(t *testing.T) {
+	for _, r := range []Request{
+		{Patches: []string{"KB899588"}, Hosts: []Range{{1200, 1200, 0}}},
+		{Patches: []string{"KB899588"}, Hosts: []Range{{From: 1200}}},
+		{Patches: []string{"KB899588"}, Hosts: []Range{{500, 100, 1}}},
+		{Patches: []string{"KB899588"}, Hosts: Counts(0)},
+		{Patches: []string{"KB899588"}, Hosts: Counts(5), Consoles: Counts(100001)},
+		{Patches: []string{"KB899588"}, Hosts: Counts(5), Level: 1.5},
+		{Patches: []string{"KB899588"}, Hosts: Counts(5), Window: -time.Minute},
+		{Patches: []string{"KB899588"}, Fleet: []Group{{"XP", 0}}},
+	} {
+		var re *estimate.RangeError
+		if _, err := Ask(estimate.Default(), r); !errors.As(err, &re) {
+			t.Errorf("%+v: %v, want a RangeError", r, err)
+		}
+	}
+	_, err := Ask(estimate.Default(), Request{Patches: []string{"KB885881", "KB937894"}, Platform: "vista", Hosts: Counts(5)})
+	var ne *NothingAppliesError
+	if !errors.As(err, &ne) || len(ne.Skipped) != 2 || !strings.Contains(err.Error(), `KB885881 has no row for "vista"`) {
+		t.Errorf("every patch skipped: %v", err)
+	}
+	if _, err := Ask(estimate.Default(), Request{Patches: []string{"KB899588", "KB937894"}, Platform: "XP", Window: time.Hour}); err == nil {
+		t.Error("a bundle with no fleet: no error")
+	}
+	if _, err := Ask(estimate.Default(), Request{Patches: []string{"KB899588"}, Platform: "XP", Consoles: Counts(1, 4), Window: time.Hour}); err == nil {
+		t.Error("a window question over two console counts: no error")
+	}
+}
+
+// TestWindowOutOfReachHasARow: when not even one host fits the window,
+// the answer still has the row of one host, marked as not fitting, so
+// CSV and JSON carry it.
+func TestWindowOutOfReachHasARow(t *testing.T) {
+	a, err := Ask(estimate.Default(), Request{Patches: []string{"KB899588"}, Platform: "XP", Window: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ka, kb := line(kb899588)
+	if len(a.Rows) != 1 || a.Rows[0].Window == nil || a.Rows[0].Window.Fits || a.Rows[0].Estimate.Hosts != 1 ||
+		math.Abs(a.Rows[0].Estimate.Minutes-(ka+kb)) > 1e-9 || a.Rows[0].Export().Fits || a.Rows[0].Export().Windows != 1 {
+		t.Errorf("rows %+v; want the one host's row at %.4f min, not fitting", a.Rows, ka+kb)
+	}
+}
+
+// TestCalibratedUnlisted: a calibration's speed and offset apply to a
+// patch with no table as to any: (setup + offset) + speed × rate × hosts.
+func TestCalibratedUnlisted(t *testing.T) {
+	f, err := os.Open("../testdata/observations/site.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	obs, _ := estimate.ReadObservations(f)
+	cat := estimate.Default()
+	cal, err := cat.Calibrate(obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := cat.Pool(estimate.DefaultConsole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Ask(cat, Request{Unlisted: []Unlisted{{Name: "KB999001", Setup: 12 * time.Minute}}, Hosts: Counts(1000), Calibration: cal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 12 + cal.Offset() + cal.Speed()*pool.Rate()*1000
+	if got := a.Rows[0].Estimate.Minutes; math.Abs(got-want) > 1e-9 {
+		t.Errorf("calibrated patch with no table: %.4f min, want %.4f", got, want)
+	}
+}
+
+// TestAnswerJSON: a whole answer marshals with encoding/json, an
+// unbounded top as null, rows as the command's JSON rows.
+func TestAnswerJSON(t *testing.T) {
+	// Two observed rollouts: a line through them, with no noise known, so
+	// its interval is unbounded.
+	cat, err := estimate.ReadCatalog(strings.NewReader("kb,consoles,hosts,minutes,source\nKB1,1,100,20,observed\nKB1,1,300,50,observed\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Ask(cat, Request{Patches: []string{"KB1"}, Hosts: Counts(200), Window: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Rows    []map[string]any
+		Windows []struct {
+			Fits bool
+			Plan struct {
+				Consoles int      `json:"consoles"`
+				High     *float64 `json:"high_minutes"`
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	// 20 + (50−20)/(300−100)·(200−100) = 35 minutes.
+	if len(back.Rows) != 1 || back.Rows[0]["minutes"] != 35.0 || back.Rows[0]["high_minutes"] != nil || back.Rows[0]["row"] != "part" ||
+		len(back.Windows) != 1 || !back.Windows[0].Fits || back.Windows[0].Plan.Consoles != 1 || back.Windows[0].Plan.High != nil {
+		t.Errorf("JSON %s", b)
 	}
 }

@@ -199,11 +199,11 @@ func parseSetups(fs *pflag.FlagSet, console string) ([]plan.Unlisted, error) {
 // or the Japanese one, whatever its size.
 var durationSyntax = regexp.MustCompile(`^\+?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$|^[0-9]+ *時間( *[0-9]+ *分)?$|^[0-9]+ *分$`)
 
-// parseCoefficient reads σ or κ: a number from 0 to 1e6.
+// parseCoefficient reads σ or κ: a number from 0 to estimate.MaxCoefficient.
 func parseCoefficient(flag, text string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
-	if err != nil || math.IsNaN(v) || v < 0 || v > 1e6 {
-		return 0, usagef("--%s %s: want a number from 0 to 1000000, e.g. 0.05", flag, clip.Quote(text))
+	if err != nil || math.IsNaN(v) || v < 0 || v > estimate.MaxCoefficient {
+		return 0, usagef("--%s %s: want a number from 0 to %d, e.g. 0.05", flag, clip.Quote(text), int(estimate.MaxCoefficient))
 	}
 	return v, nil
 }

@@ -58,10 +58,6 @@ const (
 	exitUsage = 2 // bad flags or bad input
 )
 
-// defaultConsole is the console whose pooled rate --setup uses unless
-// --console says otherwise.
-const defaultConsole = "UpdateEXPERT 6.1"
-
 // options are the parsed flags.
 type options struct {
 	patches      []string
@@ -148,7 +144,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.String("window", "", "maintenance window `DURATION` (2h, 90m, 2時間): how many consoles fit the fleet in it, or with --consoles how many windows, or without --hosts how many hosts fit")
 	fs.BoolVar(&o.upper, "upper", false, "with --window: plan on the top of the prediction interval, not the estimate")
 	fs.StringArray("setup", nil, "a patch with no table: its setup `[NAME=]DURATION` (12m, KB999001=12m, 1時間5分) plus the pooled per-host rate; repeatable or comma-separated; joins a bundle")
-	fs.StringVar(&o.console, "console", defaultConsole, "with --setup: whose pooled per-host rate to use (`TEXT` in the console's name)")
+	fs.StringVar(&o.console, "console", estimate.DefaultConsole, "with --setup: whose pooled per-host rate to use (`TEXT` in the console's name)")
 	fs.BoolVar(&o.pooled, "pooled", false, "use the per-host rate pooled over all patches of the console instead of each patch's own")
 	fs.String("level", "95%", "confidence `LEVEL` of the prediction intervals: 90%, 0.9, 99%")
 	fs.StringVar(&o.catalog, "catalog", "", "use the catalog CSV in `FILE` instead of the embedded one")
@@ -375,18 +371,17 @@ func runErr(args []string, stdout io.Writer) error {
 		if n := q.Rows(); n > maxTableRows {
 			return usagef("%d rows are too many for a table (at most %d); use --format csv", n, maxTableRows)
 		}
-		var results []plan.Row
-		answers, err := q.Each(func(r plan.Row) error { results = append(results, r); return nil })
+		a, err := q.Answer()
 		if err != nil {
 			return err
 		}
 		if cal != nil {
 			writeCalibration(&text, cal, o.observations, o.lang)
 		}
-		writeTable(&text, results, o)
-		writeSkipped(&text, q.Skipped(), o.lang)
-		for _, a := range answers {
-			text.WriteString(sentence(a, o) + "\n")
+		writeTable(&text, a.Rows, o)
+		writeSkipped(&text, a.Skipped, o.lang)
+		for _, w := range a.Windows {
+			text.WriteString(sentence(w, o) + "\n")
 		}
 	}
 	return o.finish(stdout, plot, text.Bytes())
@@ -444,7 +439,7 @@ func (o *options) writeRows(stdout io.Writer, q *plan.Query, plot *outfile.File)
 		dest = file
 	}
 	if file == nil || file.Stream() {
-		if _, err := q.Each(func(plan.Row) error { return nil }); err != nil {
+		if err := q.Each(func(plan.Row) error { return nil }); err != nil {
 			return err
 		}
 		if err := outfile.Commit(plot); err != nil {
@@ -461,7 +456,7 @@ func (o *options) writeRows(stdout io.Writer, q *plan.Query, plot *outfile.File)
 		cw.BOM = o.bom
 		w = cw
 	}
-	_, err := q.Each(func(r plan.Row) error {
+	err := q.Each(func(r plan.Row) error {
 		var err error
 		if r.Kind == plan.Part && r.Window == nil {
 			err = w.WriteEstimate(r.Curve, r.Estimate) // a sweep's rows: no Row built
@@ -747,8 +742,6 @@ func (o *options) checkCombination() error {
 		return usagef("no --hosts given; say how many machines, e.g. --hosts 1200")
 	case o.window > 0 && plan.Len(o.consoles) > 1:
 		return usagef("--window answers for one console count; give a single --consoles")
-	case o.window > 0 && given && len(o.consolesRaw) == 0 && plan.Len(o.hosts) > 1 && len(o.patches) > 1:
-		return usagef("--window with a bundle answers for one fleet size; give a single --hosts")
 	}
 	return nil
 }

@@ -17,7 +17,7 @@ const maxMarks = 100
 func draw(q *plan.Query, o options) ([]byte, error) {
 	var marks []chart.Mark
 	if q.Rows() <= maxMarks {
-		_, err := q.Each(func(r plan.Row) error {
+		err := q.Each(func(r plan.Row) error {
 			if r.Curve != nil {
 				marks = append(marks, chart.Mark{Curve: r.Curve, Scenario: r.Estimate.Scenario})
 			}

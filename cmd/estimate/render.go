@@ -111,7 +111,7 @@ func writeSkipped(out *bytes.Buffer, skipped []plan.Skip, lang string) {
 // the question was about one.
 func sentence(a plan.Window, o options) string {
 	ja := o.lang == "ja"
-	win := duration(a.Window.Minutes, o.lang, false)
+	win := duration(a.Window.Minutes(), o.lang, false)
 	// took is the time held against the window; a miss is rounded up, so
 	// that it never reads as fitting.
 	took := func(minutes, high float64, miss bool) string {
@@ -173,7 +173,7 @@ func sentence(a plan.Window, o options) string {
 		}
 		return fmt.Sprintf("%sWith %s even one host per window does not fit a %s window (%s).", label, consoles(a.Plan.Consoles), win, best)
 	default:
-		per := a.HostsPerWindow()
+		per := a.HostsPerWindow
 		if ja {
 			return fmt.Sprintf("%s%sでは、%d台を%d回の時間帯に分ければ各回%sに収まります (1回%d台まで、%s)。", label, consoles(a.Plan.Consoles), a.Hosts, a.Plan.Windows, win, per, best)
 		}
@@ -217,9 +217,9 @@ func writeCalibration(out *bytes.Buffer, cal *estimate.Calibration, path, lang s
 	case cal.Scaling():
 		fmt.Fprintf(out, ", %s, %s", coef("σ", cal.Contention(), cal.ContentionSE()), coef("κ", cal.Coherency(), cal.CoherencySE()))
 	case ja:
-		fmt.Fprintf(out, "。σとκは補正していません (3種類以上のコンソール数で5件以上の実測が必要、現在は%d種類で%d件)", cal.ConsoleCounts(), cal.N())
+		fmt.Fprintf(out, "。σとκは補正していません (%d種類以上のコンソール数で%d件以上の実測が必要、現在は%d種類で%d件)", estimate.MinScalingConsoles, estimate.MinScalingRollouts, cal.ConsoleCounts(), cal.N())
 	default:
-		fmt.Fprintf(out, "; σ and κ not fitted: that needs 5 or more rollouts at 3 or more console counts (these are %d at %d)", cal.N(), cal.ConsoleCounts())
+		fmt.Fprintf(out, "; σ and κ not fitted: that needs %d or more rollouts at %d or more console counts (these are %d at %d)", estimate.MinScalingRollouts, estimate.MinScalingConsoles, cal.N(), cal.ConsoleCounts())
 	}
 	out.WriteString("\n")
 }
