@@ -245,6 +245,10 @@ type Scenario struct {
 	Scaling
 }
 
+// Check reports why s is out of range (hosts, consoles, σ, κ), as a
+// *RangeError; nil if it is not. Consoles 0 means 1.
+func (s Scenario) Check() error { return s.check() }
+
 // check validates s, Consoles 0 meaning 1.
 func (s Scenario) check() error {
 	if !hostsOK(s.Hosts) {

@@ -76,7 +76,7 @@ func setupOK(m float64) bool { return m >= 0 && m <= MaxMinutes }
 func levelOK(p float64) bool { return p > 0 && p < 1 }
 
 // windowOK reports whether m is the length of a window: more than 0.
-func windowOK(m float64) bool { return m > 0 }
+func windowOK(m float64) bool { return m > 0 && m <= MaxMinutes }
 
 func hostsError(n int) *RangeError {
 	return &RangeError{What: "hosts", Value: float64(n), Min: 1, Max: MaxHosts,

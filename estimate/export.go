@@ -32,7 +32,7 @@ func RowColumns() []string { return slices.Clone(rowColumns) }
 
 // Row is one line of export: one estimate of one curve.
 type Row struct {
-	Patch        string  // KB number, e.g. "KB899588"; empty for a curve made from a setup time
+	Patch        string  // KB number, e.g. "KB899588"; for a patch with no table its name, or empty
 	Bulletin     string  // bulletin ID, e.g. "MS05-039"
 	Platform     string  // platform exactly as in the catalog
 	Console      string  // console and version

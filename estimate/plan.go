@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -47,6 +48,14 @@ type Plan struct {
 type Window struct {
 	Length time.Duration // how long the window is, > 0 and at most MaxMinutes
 	Upper  bool          // fit the top of the prediction interval rather than the estimate
+}
+
+// MarshalJSON encodes the window as {"minutes": length, "upper": bool}.
+func (w Window) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Minutes float64 `json:"minutes"`
+		Upper   bool    `json:"upper"`
+	}{w.Minutes(), w.Upper})
 }
 
 // Minutes returns the window's length in minutes.

@@ -117,7 +117,7 @@ func (p *Pool) curve(e *entry) *Curve {
 }
 
 // WithSetup returns the curve of a patch with no table of its own: the
-// given setup, minutes, plus the pooled per-host rate. The setup is taken
+// given setup time, plus the pooled per-host rate. The setup is taken
 // as known; the interval reflects the rate's uncertainty and the rollout
 // noise of the pooled data. Its extrapolation range is the pooled data's.
 func (p *Pool) WithSetup(d time.Duration) (*Curve, error) {

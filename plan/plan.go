@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,8 +36,9 @@ type Request struct {
 	// rate pooled over every table of its console; they join the bundle.
 	Unlisted []Unlisted
 	// Platform, with Hosts, keeps only the platform rows whose name
-	// contains it, ignoring case ("" keeps all). A patch with no such row
-	// is skipped (see Query.Skipped).
+	// contains it, ignoring case ("" keeps all). In a bundle a patch with
+	// no such row is skipped (see Query.Skipped); a single patch with none
+	// is an *estimate.PlatformError.
 	Platform string
 	// Hosts are the fleet sizes to answer for, in order; or
 	Hosts []Range
@@ -60,7 +62,8 @@ type Request struct {
 	Calibration *estimate.Calibration
 	// Window, when above 0, is a maintenance window: the answer says how
 	// many consoles fit the fleet in it, or with Consoles given how many
-	// windows the fleet needs, or with no fleet how many hosts fit it.
+	// windows the fleet needs, or, for single patches with no fleet, how
+	// many hosts fit it (a bundle needs a fleet).
 	Window time.Duration
 	// Upper plans the window on the top of the prediction interval rather
 	// than on the estimate.
@@ -102,7 +105,11 @@ func Len(rs []Range) int {
 		if r.Step < 1 || r.To < r.From {
 			continue
 		}
-		n = addCapped(n, (r.To-r.From)/r.Step+1)
+		steps := (uint64(r.To) - uint64(r.From)) / uint64(r.Step) // the distance, right as unsigned
+		if steps >= math.MaxInt {
+			return math.MaxInt
+		}
+		n = addCapped(n, int(steps)+1)
 	}
 	return n
 }
@@ -156,11 +163,31 @@ const (
 )
 
 func (k Kind) String() string {
-	if k == Total {
+	switch k {
+	case Part:
+		return "part"
+	case Total:
 		return "total"
 	}
-	return "part"
+	return fmt.Sprintf("Kind(%d)", int(k))
 }
+
+// String names the question: "consoles", "windows" or "hosts", as its
+// JSON does.
+func (q Question) String() string {
+	switch q {
+	case ConsolesFor:
+		return "consoles"
+	case WindowsFor:
+		return "windows"
+	case HostsFor:
+		return "hosts"
+	}
+	return fmt.Sprintf("Question(%d)", int(q))
+}
+
+// MarshalText encodes the question by its name (see String).
+func (q Question) MarshalText() ([]byte, error) { return []byte(q.String()), nil }
 
 // Row is one row of an answer: a part's estimate, or a rollout's total
 // (Curve nil; Scenario.Hosts is then the hosts of one window).
@@ -169,6 +196,7 @@ type Row struct {
 	Curve    *estimate.Curve
 	Estimate estimate.Estimate
 	Window   *Window // the window's answer for the rollout the row is of; nil without a window
+	Group    string  // in a mixed fleet, the platform the part is for, as asked (XP); "" otherwise
 }
 
 // Export returns the row as the CSV and JSON writers of package estimate
@@ -181,6 +209,9 @@ func (r Row) Export() estimate.Row {
 	} else {
 		x = estimate.Row{Hosts: e.Hosts, Consoles: e.Consoles, Minutes: e.Minutes, LowMinutes: e.Low, HighMinutes: e.High,
 			Duration: bulletin.FormatDuration(e.Duration()), Extrapolated: e.Extrapolated}
+	}
+	if r.Curve.Given() && r.Group != "" {
+		x.Platform = r.Group // a patch with no table has no platform of its own
 	}
 	x.Kind = estimate.PartRow
 	if r.Kind == Total {
@@ -195,6 +226,10 @@ func (r Row) Export() estimate.Row {
 // MarshalJSON encodes the row as the command's JSON does (see Export and
 // estimate.JSONWriter).
 func (r Row) MarshalJSON() ([]byte, error) { return r.Export().MarshalJSON() }
+
+// MarshalJSON encodes the pair as the command's JSON row of kind
+// "skipped".
+func (s Skip) MarshalJSON() ([]byte, error) { return s.Export().MarshalJSON() }
 
 // Export returns the skipped pair as an export row of kind "skipped",
 // with no numbers.
@@ -221,21 +256,23 @@ const (
 
 // Window is the answer to a window question for one rollout.
 type Window struct {
-	Question       Question
-	Curve          *estimate.Curve // the curve asked about; nil for a bundle or mixed fleet
-	Hosts          int             // the fleet, hosts (of the platforms some patch applies to); for HostsFor, the hosts that fit
-	HostsPerWindow int             // the hosts of each window: Σ⌈hosts/Plan.Windows⌉ over the fleet's platforms
-	Window         estimate.Window // the window asked for
-	Plan           estimate.Plan   // the plan found or, when the window is out of reach, the best one
-	Fits           bool            // the plan fits the window
-	Reason         string          // why not, when it does not fit
+	Question       Question        `json:"question"`
+	Curve          *estimate.Curve `json:"curve"`            // the curve asked about; nil for a bundle or mixed fleet
+	Hosts          int             `json:"hosts"`            // the fleet, hosts (of the platforms some patch applies to); for HostsFor, the hosts that fit (0 when not one does)
+	HostsPerWindow int             `json:"hosts_per_window"` // the hosts of each window: Σ⌈hosts/Plan.Windows⌉ over the fleet's platforms
+	Window         estimate.Window `json:"window"`           // the window asked for
+	Plan           estimate.Plan   `json:"plan"`             // the plan found or, when the window is out of reach, the best one
+	Fits           bool            `json:"fits"`             // the plan fits the window
+	Reason         string          `json:"reason,omitempty"` // why not, when it does not fit
 }
 
-// Answer is the whole answer to a Request.
+// Answer is the whole answer to a Request. Its JSON has the rows as the
+// command writes them (see Row.MarshalJSON), the window answers, and the
+// skipped pairs as rows of kind "skipped".
 type Answer struct {
-	Rows    []Row    // parts, and after each rollout's parts its total
-	Windows []Window // the window's answer for each rollout, when a window was asked
-	Skipped []Skip   // the patch × platform pairs left out
+	Rows    []Row    `json:"rows"`    // parts, and after each rollout's parts its total
+	Windows []Window `json:"windows"` // the window's answer for each rollout, when a window was asked
+	Skipped []Skip   `json:"skipped"` // the patch × platform pairs left out
 }
 
 // Query is a Request resolved against a catalog: its curves, calibrated
@@ -246,8 +283,9 @@ type Query struct {
 	rollout     bool              // the curves run one after another on the same consoles
 	fleet       []estimate.Job    // a mixed fleet's jobs
 	skipped     []Skip
-	hosts       int   // a mixed fleet's hosts, on the platforms some patch applies to
-	groups      []int // the hosts of each of those platforms
+	hosts       int      // a mixed fleet's hosts, on the platforms some patch applies to
+	groups      []int    // the hosts of each of those platforms
+	groupOf     []string // the platform asked for each job of fleet
 	contention  float64
 	coherency   float64
 	level       float64
@@ -263,6 +301,9 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 	if cat == nil {
 		return nil, errors.New("plan: no catalog")
 	}
+	// The request's slices are the caller's: keep copies.
+	r.Patches, r.Unlisted, r.Hosts, r.Fleet, r.Consoles = slices.Clone(r.Patches), slices.Clone(r.Unlisted),
+		slices.Clone(r.Hosts), slices.Clone(r.Fleet), slices.Clone(r.Consoles)
 	q := &Query{req: r, level: r.Level, hostsGiven: Len(r.Hosts) > 0, consolesSet: len(r.Consoles) > 0}
 	if q.level == 0 {
 		q.level = estimate.DefaultLevel
@@ -308,6 +349,9 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 	}
 	if r.Coherency != nil {
 		q.coherency = *r.Coherency
+	}
+	if err := (estimate.Scenario{Hosts: 1, Scaling: estimate.Scaling{Contention: q.contention, Coherency: q.coherency, Fixed: true}}).Check(); err != nil {
+		return nil, err
 	}
 	get := cat.Curves
 	if r.Pooled {
@@ -356,6 +400,7 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 				if !jobs[job{c.Series(), gi}] {
 					jobs[job{c.Series(), gi}] = true
 					q.fleet = append(q.fleet, estimate.Job{Curve: c, Hosts: g.Hosts})
+					q.groupOf = append(q.groupOf, g.Platform)
 					covered[gi] = true
 				}
 			}
@@ -413,8 +458,9 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 		for gi := range covered {
 			covered[gi] = true
 		}
-		if len(r.Fleet) > 0 {
-			q.fleet = append(q.fleet, estimate.Job{Curve: c, Hosts: -1}) // the whole fleet: set below
+		for _, g := range r.Fleet { // on every platform, a part of its own
+			q.fleet = append(q.fleet, estimate.Job{Curve: c, Hosts: g.Hosts})
+			q.groupOf = append(q.groupOf, g.Platform)
 		}
 	}
 	if len(r.Fleet) > 0 {
@@ -422,11 +468,6 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 			if covered[gi] {
 				q.hosts += g.Hosts
 				q.groups = append(q.groups, g.Hosts)
-			}
-		}
-		for i := range q.fleet {
-			if q.fleet[i].Hosts < 0 {
-				q.fleet[i].Hosts = q.hosts
 			}
 		}
 		if len(q.fleet) > 0 {
@@ -551,6 +592,9 @@ func (q *Query) Rows() int {
 // An error from emit stops it.
 func (q *Query) Each(emit func(Row) error) error {
 	w := q.window
+	if !q.hostsGiven && len(q.fleet) == 0 && w.Length == 0 {
+		return errors.New("nothing to answer: give fleet sizes, hosts per platform or a window")
+	}
 	if q.rollout {
 		if len(q.fleet) > 0 {
 			for k := range All(q.req.Consoles) {
@@ -596,7 +640,7 @@ func (q *Query) Each(emit func(Row) error) error {
 			default:
 				a.Plan = estimate.Plan{Consoles: e.Consoles, Windows: 1, Jobs: []estimate.Estimate{e}, Span: e.Span}
 			}
-			if err := emit(Row{Part, c, e, a}); err != nil {
+			if err := emit(Row{Kind: Part, Curve: c, Estimate: e, Window: a}); err != nil {
 				return err
 			}
 			continue
@@ -665,7 +709,11 @@ func (q *Query) plan(jobs []estimate.Job, groups []int, k int, emit func(Row) er
 		}
 	}
 	for i, e := range p.Jobs {
-		if err := emit(Row{Part, jobs[i].Curve, e, a}); err != nil {
+		row := Row{Kind: Part, Curve: jobs[i].Curve, Estimate: e, Window: a}
+		if len(q.groupOf) == len(jobs) && len(q.fleet) == len(jobs) {
+			row.Group = q.groupOf[i]
+		}
+		if err := emit(row); err != nil {
 			return err
 		}
 	}

@@ -403,3 +403,83 @@ func TestAnswerJSON(t *testing.T) {
 		t.Errorf("JSON %s", b)
 	}
 }
+
+// TestUnlistedOnAMixedFleet: a patch with no table is a part on every
+// platform of the fleet, so each window's hosts are Σ⌈hosts/W⌉ for it as
+// for the others, and each part names its platform.
+func TestUnlistedOnAMixedFleet(t *testing.T) {
+	fleet := []Group{{"XP", 3000}, {"2000", 800}, {"2003", 150}}
+	a, err := Ask(estimate.Default(), Request{Patches: []string{"KB899588"}, Unlisted: []Unlisted{{Name: "KB999001", Setup: 12 * time.Minute}},
+		Fleet: fleet, Consoles: Counts(2), Window: 2 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := a.Windows[0].Plan.Windows
+	var unlisted []Row
+	for _, r := range a.Rows {
+		if r.Curve.Given() {
+			unlisted = append(unlisted, r)
+		}
+	}
+	if len(unlisted) != 3 {
+		t.Fatalf("%d parts of the patch with no table, want one per platform", len(unlisted))
+	}
+	for i, r := range unlisted {
+		if want := (fleet[i].Hosts + w - 1) / w; r.Estimate.Hosts != want || r.Group != fleet[i].Platform || r.Export().Platform != fleet[i].Platform {
+			t.Errorf("part %d: %d hosts for %q, want %d for %q", i, r.Estimate.Hosts, r.Group, want, fleet[i].Platform)
+		}
+	}
+}
+
+// TestRequestIsCopied: changing the request's slices after New changes
+// nothing.
+func TestRequestIsCopied(t *testing.T) {
+	r := Request{Patches: []string{"KB899588"}, Platform: "XP", Hosts: Counts(1200)}
+	q, err := New(estimate.Default(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Hosts[0] = Range{0, 0, 1}
+	r.Patches[0] = "KB0"
+	a, err := q.Answer()
+	if err != nil || len(a.Rows) != 1 || a.Rows[0].Estimate.Hosts != 1200 {
+		t.Errorf("after changing the request: %v, %+v", err, a)
+	}
+	bad := -1.0
+	if _, err := New(estimate.Default(), Request{Patches: []string{"KB899588"}, Hosts: Counts(5), Contention: &bad}); err == nil {
+		t.Error("σ = -1: no error from New")
+	}
+	if _, err := Ask(estimate.Default(), Request{Patches: []string{"KB899588"}, Platform: "XP"}); err == nil {
+		t.Error("no fleet and no window: no error")
+	}
+	if n := Len([]Range{{math.MinInt, math.MaxInt, 1}}); n != math.MaxInt {
+		t.Errorf("Len of the whole int range = %d, want it saturated", n)
+	}
+}
+
+// TestAnswerJSONShapes: the window's question and length, and skipped
+// pairs, marshal as the command writes them.
+func TestAnswerJSONShapes(t *testing.T) {
+	a, err := Ask(estimate.Default(), Request{Patches: []string{"KB899588", "KB885881"}, Fleet: []Group{{"XP", 100}, {"2003", 50}}, Window: 2 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Windows []struct {
+			Question string
+			Window   struct{ Minutes float64 }
+		}
+		Skipped []map[string]any
+	}
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Windows) != 1 || back.Windows[0].Question != "consoles" || back.Windows[0].Window.Minutes != 120 ||
+		len(back.Skipped) != 1 || back.Skipped[0]["row"] != "skipped" || back.Skipped[0]["patch"] != "KB885881" || back.Skipped[0]["hosts"] != 100.0 {
+		t.Errorf("JSON %s", b)
+	}
+}

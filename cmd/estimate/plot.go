@@ -16,7 +16,8 @@ const maxMarks = 100
 // estimates asked for marked.
 func draw(q *plan.Query, o options) ([]byte, error) {
 	var marks []chart.Mark
-	if q.Rows() <= maxMarks {
+	asked := plan.Len(o.hosts) > 0 || len(o.fleet) > 0 || o.window > 0
+	if asked && q.Rows() <= maxMarks {
 		err := q.Each(func(r plan.Row) error {
 			if r.Curve != nil {
 				marks = append(marks, chart.Mark{Curve: r.Curve, Scenario: r.Estimate.Scenario})

@@ -74,6 +74,9 @@ func writeTable(out *bytes.Buffer, results []plan.Row, o options) {
 			patch, bul, platform, console = orDash(s.KB), orDash(s.Bulletin), s.Platform, s.Console
 			if r.Curve.Given() {
 				platform = fmt.Sprintf(l.setupCurve, duration(r.Curve.Setup(), o.lang, false))
+				if r.Group != "" {
+					platform += " (" + r.Group + ")"
+				}
 			}
 			if r.Estimate.Extrapolated {
 				lo, hi := r.Curve.DataRange()
