@@ -3,13 +3,13 @@
 // platform), with so many consoles or as many as a maintenance window
 // needs, at a confidence level, calibrated to the site or not.
 //
-// A Request names the question; New resolves it against a catalog into a
-// Query, which knows its curves, the patch × platform pairs it skips and
-// the rows it makes, before any estimate; Query.Each makes the rows one by
-// one (a sweep of millions needs no memory for them), and Query.Answer
-// collects them with the window's answers. The estimate command builds
-// the same Request from its flags, so a planning tool that imports this
-// package gets the same numbers.
+// Ask answers a Request in one call. Step by step: New resolves it
+// against a catalog into a Query, which knows its curves, the patch ×
+// platform pairs it skips and the rows it makes, before any estimate;
+// Query.Each makes the rows one by one (a sweep of millions needs no
+// memory for them), and Query.Answer collects them with the window's
+// answers. The estimate command builds the same Request from its flags,
+// so a planning tool that imports this package gets the same numbers.
 package plan
 
 import (
