@@ -301,10 +301,16 @@ func TestSummaryByHand(t *testing.T) {
 	x := []float64{50, 100, 250, 500}
 	y := []float64{18, 27, 52, 94}
 	res := []float64{-56.0 / 196, 58.0 / 196, 8.0 / 196, -10.0 / 196}
-	s2 := 6664.0 / (196 * 196) / 2
+	own := 6664.0 / (196 * 196) / 2
+	s2 := noisePoolByHand() // the intervals' and standard errors' variance, on 8 degrees of freedom
 	seB := math.Sqrt(s2 / 122500)
 	seA := math.Sqrt(s2 * (0.25 + 225*225/122500.0))
-	p := func(tv float64) float64 { return 1 - math.Abs(tv)/math.Sqrt(2+tv*tv) }
+	// Two-sided p-value of Student's t with 8 degrees of freedom in closed
+	// form: with cos²θ = 8/(8 + t²), P(|T| < t) = sinθ·(1 + c/2 + 3c²/8 + 15c³/48), c = cos²θ.
+	p := func(tv float64) float64 {
+		c := 8 / (8 + tv*tv)
+		return 1 - math.Sqrt(1-c)*(1+c/2+3*c*c/8+15*c*c*c/48)
+	}
 	var press, syy float64
 	for i := range x {
 		h := 0.25 + (x[i]-225)*(x[i]-225)/122500
@@ -312,7 +318,8 @@ func TestSummaryByHand(t *testing.T) {
 		syy += (y[i] - 47.75) * (y[i] - 47.75) // ȳ = 191/4
 	}
 	if s.Name != "KB899588 Windows XP SP1/SP1a/SP2 (UpdateEXPERT 6.1)" || s.Model != fit.AffineModel || s.Formula != "minutes = setup + perHost × hosts" ||
-		s.Given || s.Calibrated || s.Points != 4 || s.DF != 2 || s.Level != 0.95 || s.Method != StudentT || s.Floor {
+		s.Given || s.Calibrated || s.Points != 4 || s.DF != 2 || s.IntervalDF != 8 || s.Level != 0.95 || s.Method != StudentT || s.Floor ||
+		!s.Noise.Pooled || s.Noise.Disagrees || s.NoiseNote != "variance pooled over the 4 distinct published tables of the console (8 degrees of freedom)" {
 		t.Errorf("summary %+v", s)
 	}
 	want := []Coefficient{
@@ -333,10 +340,10 @@ func TestSummaryByHand(t *testing.T) {
 			t.Errorf("residual %d: %+v, want %v hosts, %v min, residual %v", i, r, x[i], y[i], res[i])
 		}
 	}
-	if len(s.Residuals) != 4 || !near(s.RMSE, math.Sqrt(s2), 1e-12) || !near(s.Variance, s2, 1e-12) ||
-		!near(s.PRESS, press, 1e-9) || !near(s.LOO, math.Sqrt(press/4), 1e-9) || !near(s.R2, 1-2*s2/syy, 1e-12) {
+	if len(s.Residuals) != 4 || !near(s.RMSE, math.Sqrt(own), 1e-12) || !near(s.Variance, s2, 1e-12) ||
+		!near(s.PRESS, press, 1e-9) || !near(s.LOO, math.Sqrt(press/4), 1e-9) || !near(s.R2, 1-2*own/syy, 1e-12) {
 		t.Errorf("RMSE %v, variance %v, PRESS %v, LOO %v, R² %v; want %v, %v, %v, %v, %v", s.RMSE, s.Variance, s.PRESS, s.LOO, s.R2,
-			math.Sqrt(s2), s2, press, math.Sqrt(press/4), 1-2*s2/syy)
+			math.Sqrt(own), s2, press, math.Sqrt(press/4), 1-2*own/syy)
 	}
 	if !math.IsNaN(s.AICc) || s.AICcNote != "not defined: 4 points are too few for 2 coefficients and the noise (needs 5)" {
 		t.Errorf("AICc %v, %q", s.AICc, s.AICcNote)

@@ -44,6 +44,7 @@ type Curve struct {
 	minHosts   int     // smallest per-console load in the data, hosts
 	maxHosts   int     // largest per-console load in the data, hosts
 	lo, hi     float64 // the same as floats, for Estimate
+	noise      Noise   // how the noise of a published table's curve was found; zero for the others
 }
 
 // newCurve fits a series, choosing the model by leave-one-out error. A
@@ -56,6 +57,10 @@ func newCurve(e *entry) (*Curve, error) {
 		return nil, explainFitError(err)
 	}
 	c := &Curve{series: e.Series, points: e.points, fit: sel.Best, tried: sel.Fits, reason: sel.Reason}
+	if n := e.np.get(e); n.ok {
+		c.noise = n.Noise
+		c.fit = c.fit.WithNoise(n.Variance, n.DF, 0)
+	}
 	c.minHosts, c.maxHosts = int(slices.Min(x)), int(slices.Max(x))
 	return c.setLevel(DefaultLevel), nil
 }
@@ -81,6 +86,18 @@ func (c *Curve) interval(x float64) (y, lo, hi float64) {
 	}
 	y, se := c.fit.Predict(x)
 	return y, y - c.crit*se, y + c.crit*se
+}
+
+// Noise returns how the variance of the curve's intervals was found: for a
+// published table's own curve, pooled over the console's distinct
+// published tables, or its own when it disagrees with them (see
+// Noise.Disagrees). Other curves (observed rollouts, decimal minutes,
+// pooled rates, calibrations) give the zero Noise: their fit's own.
+func (c *Curve) Noise() Noise {
+	if c == nil {
+		return Noise{}
+	}
+	return c.noise
 }
 
 // Series returns the series the curve belongs to.
@@ -126,6 +143,45 @@ func (c *Curve) DataRange() (lo, hi int) {
 		return 0, 0
 	}
 	return c.minHosts, c.maxHosts
+}
+
+// Reference is what a curve's prediction intervals are about.
+type Reference int
+
+const (
+	// Lab: one rollout under the conditions the bulletin's table was
+	// measured in (what the table's own method gives at that fleet size,
+	// before rounding to the minute); not a site's own rollout, of which
+	// the bulletins themselves say their figures are a rough guide.
+	Lab Reference = iota
+	// Site: the site's next rollout, from a calibration to its own
+	// rollouts or a curve fitted to them.
+	Site
+)
+
+// String is "lab" or "site".
+func (r Reference) String() string {
+	if r == Site {
+		return "site"
+	}
+	return "lab"
+}
+
+// Reference says what the curve's intervals are about: Site for a
+// calibrated curve or one fitted to observed rollouts, Lab otherwise.
+func (c *Curve) Reference() Reference {
+	if c == nil {
+		return Lab
+	}
+	if c.cal != nil {
+		return Site
+	}
+	for _, p := range c.points {
+		if p.Source == Observed {
+			return Site
+		}
+	}
+	return Lab
 }
 
 // Given reports whether the curve is of a patch with no table: its setup

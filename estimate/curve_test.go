@@ -13,7 +13,28 @@ const (
 	t975df2  = 4.302652729911275 // 95%, 2 degrees of freedom
 	t950df2  = 2.919985580355516 // 90%, 2 degrees of freedom
 	t975df11 = 2.200985160082949 // 95%, 11 degrees of freedom
+	t975df8  = 2.306004135204166 // 95%, 8 degrees of freedom
+	t950df8  = 1.859548037530898 // 90%, 8 degrees of freedom
 )
+
+// noisePoolByHand is the residual variance of UpdateEXPERT 6.1 pooled over its
+// four distinct tables (KB873350 and KB899588 print the same one), each
+// table's RSS by the closed form Syy − Sxy²/Sxx at x = 50, 100, 250, 500
+// (x̄ = 225, Sxx = 122500), on 4 × 2 = 8 degrees of freedom.
+func noisePoolByHand() float64 {
+	var rss float64
+	for _, y := range [][4]float64{{18, 27, 52, 94}, {34, 43, 68, 110}, {19, 27, 53, 95}, {18, 27, 52, 95}} {
+		x := [4]float64{50, 100, 250, 500}
+		yb := (y[0] + y[1] + y[2] + y[3]) / 4
+		var sxy, syy float64
+		for i := range x {
+			sxy += (x[i] - 225) * (y[i] - yb)
+			syy += (y[i] - yb) * (y[i] - yb)
+		}
+		rss += syy - sxy*sxy/122500
+	}
+	return rss / 8
+}
 
 func curve(t testing.TB, patch, platform string) *Curve {
 	t.Helper()
@@ -29,19 +50,20 @@ func curve(t testing.TB, patch, platform string) *Curve {
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
 
-// TestIntervalByHand: KB899588 at 1200 hosts. The residuals are
-// (−56, 58, 8, −10)/196, so s² = 6664/196²/2, above the 1/12 floor; the
-// half-width is t(0.975, 2)·√(s²(1 + 1/4 + (1200 − 225)²/122500)).
+// TestIntervalByHand: KB899588 at 1200 hosts. The variance is pooled over
+// the console's four distinct tables, s² = noisePoolByHand() on 8 degrees of
+// freedom, above the 1/12 floor; the half-width is
+// t(0.975, 8)·√(s²(1 + 1/4 + (1200 − 225)²/122500)).
 func TestIntervalByHand(t *testing.T) {
 	c := curve(t, "KB899588", "XP")
-	s2 := 6664.0 / (196 * 196) / 2
+	s2 := noisePoolByHand()
 	y := 41534.0 / 196
-	half := t975df2 * math.Sqrt(s2*(1.25+975*975/122500.0))
+	half := t975df8 * math.Sqrt(s2*(1.25+975*975/122500.0))
 	e, err := c.Estimate(Scenario{Hosts: 1200})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !near(e.Minutes, y, 1e-12) || !near(e.Low, y-half, 1e-9) || !near(e.High, y+half, 1e-9) || e.Level != 0.95 {
+	if !near(e.Minutes, y, 1e-12) || !near(e.Low, y-half, 1e-9) || !near(e.High, y+half, 1e-9) || e.Level != 0.95 || c.Noise().DF != 8 || !c.Noise().Pooled || c.Noise().Tables != 4 {
 		t.Errorf("1200 hosts: %v [%v, %v] at %v; want %v [%v, %v] at 0.95", e.Minutes, e.Low, e.High, e.Level, y, y-half, y+half)
 	}
 	c90, err := c.WithLevel(0.9)
@@ -49,7 +71,7 @@ func TestIntervalByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	e90, _ := c90.Estimate(Scenario{Hosts: 1200})
-	if half90 := t950df2 * math.Sqrt(s2*(1.25+975*975/122500.0)); !near(e90.High-e90.Minutes, half90, 1e-9) {
+	if half90 := t950df8 * math.Sqrt(s2*(1.25+975*975/122500.0)); !near(e90.High-e90.Minutes, half90, 1e-9) {
 		t.Errorf("90%% half-width %v, want %v", e90.High-e90.Minutes, half90)
 	}
 	if c.Level() != 0.95 {

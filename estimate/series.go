@@ -73,6 +73,8 @@ type entry struct {
 	err      error           // why it has none
 	pool     *Pool           // the pool of its console
 	poolItem int             // its group in the pool: series of identical tables share one
+	np       *noisePool      // the residual variance shared by its console's tables
+	noise    noiseOf         // what np says of it, set when np is fitted
 }
 
 // key identifies a series.
@@ -136,8 +138,16 @@ func NewCatalog(obs []Observation) (*Catalog, error) {
 		all[next[e]] = c.obs[i]
 		next[e]++
 	}
+	noise := map[string]*noisePool{}
 	for _, e := range c.entries {
 		e.x, e.y = xy(e.points)
+		np := noise[e.Console]
+		if np == nil {
+			np = &noisePool{console: e.Console}
+			noise[e.Console] = np
+		}
+		np.entries = append(np.entries, e)
+		e.np = np
 	}
 	for _, e := range c.entries {
 		c.byPatch[e.KB] = append(c.byPatch[e.KB], e)

@@ -35,6 +35,10 @@ type Summary struct {
 	Reason       string         // why the model was chosen, or how the curve was made
 	Level        float64        // confidence level of the intervals, e.g. 0.95
 	Method       IntervalMethod // how the intervals are made
+	About        string         // what the intervals are about, in words (see Curve.Reference)
+	IntervalDF   int            // degrees of freedom of the intervals' Student's t (and of the p-values): DF, or the pool's when Noise.Pooled
+	Noise        Noise          // for a published table's curve, how its variance was found (see Curve.Noise); zero for others
+	NoiseNote    string         // Noise in words: "variance pooled over …", or why the table keeps its own (Noise.Disagrees); "" for other curves
 }
 
 // Coefficient is one coefficient of a curve's fit with its test against
@@ -67,7 +71,8 @@ type Alternative struct {
 type IntervalMethod int
 
 const (
-	// StudentT: Student's t with the fit's residual degrees of freedom.
+	// StudentT: Student's t with the degrees of freedom of the variance
+	// (Summary.IntervalDF): the fit's residual ones, or the pool's.
 	StudentT IntervalMethod = iota
 	// NormalQuantile: no degrees of freedom are left, so the noise is taken as
 	// the floor of 1/12 min², known, and the normal quantile is used.
@@ -121,6 +126,15 @@ func (c *Curve) Summary() Summary {
 		}
 	}
 	s.Floor = f.RMSE*f.RMSE < f.Variance*(1-1e-9) || math.IsNaN(f.RMSE) && f.Variance == roundingVariance
+	s.IntervalDF, s.Noise, s.NoiseNote = f.NoiseDF, c.noise, c.noise.String()
+	if c.Reference() == Site {
+		s.About = "the site's next rollout"
+	} else {
+		s.About = "one rollout under the conditions the bulletin's table was measured in, before rounding to the minute; not your site's (calibrate with your own rollouts)"
+	}
+	if c.noise.Pooled || c.noise.Disagrees {
+		s.Floor = c.noise.Floor
+	}
 	switch {
 	case f.N == 0:
 	case f.Model == fit.PooledModel:
@@ -134,7 +148,7 @@ func (c *Curve) Summary() Summary {
 		}
 	}
 	switch {
-	case f.DF > 0:
+	case f.NoiseDF > 0:
 		s.Method = StudentT
 	case math.IsInf(c.crit, 1):
 		s.Method = Unbounded

@@ -101,7 +101,9 @@ type Fit struct {
 	R2        float64   // coefficient of determination 1 − RSS/Σ(yᵢ − ȳ)²
 	PRESS     float64   // leave-one-out sum Σ(yᵢ − ŷ₍₋ᵢ₎)², each ŷ₍₋ᵢ₎ fitted without point i; NaN when some point cannot be left out
 	AICc      float64   // corrected Akaike criterion; NaN when N ≤ K()+2, too few points to define it
-	Variance  float64   // s² used for errors and intervals: max(RSS/DF, MinVariance); NaN when neither is known
+	Variance  float64   // s² used for errors and intervals: max(RSS/DF, MinVariance), or a pooled s² (see WithNoise); NaN when neither is known
+	NoiseDF   int       // degrees of freedom of Variance, those of Critical and of the p-values: DF, or the pool's (see WithNoise)
+	Offset    float64   // δ, the part of Variance a new observation does not carry (see WithNoise); 0 unless set by WithNoise
 
 	k      int           // number of coefficients: 2 or 3
 	center float64       // ḡ, the mean of g(xᵢ): the Jacobian's second column is g(x) − ḡ
@@ -131,17 +133,57 @@ func (f *Fit) At(x float64) float64 { return f.Intercept + f.Slope*f.G(x) }
 // Predict returns the fitted value ŷ at x and the standard error of a new
 // observation there,
 //
-//	se = √(s²·(1 + jᵀ(JᵀJ)⁻¹j)),
+//	se = √(max(s² − δ, 0) + s²·jᵀ(JᵀJ)⁻¹j),
 //
-// where j is the gradient of ŷ in the coefficients at x. The error grows
-// with the distance of x from the data.
+// where s² is Variance, δ is Offset (0 unless set by WithNoise, when it is
+// s²·(1 + jᵀ(JᵀJ)⁻¹j) as in ordinary least squares) and j is the gradient
+// of ŷ in the coefficients at x. The error grows with the distance of x
+// from the data.
 func (f *Fit) Predict(x float64) (y, se float64) {
 	if f.k == 2 && f.Model != PowerModel { // the common case, kept small enough to inline
 		d := x - f.center
-		return f.Intercept + f.Slope*x, math.Sqrt(f.Variance * (1 + f.cov[0][0] + d*(2*f.cov[0][1]+f.cov[1][1]*d)))
+		return f.Intercept + f.Slope*x, math.Sqrt(f.fresh() + f.Variance*(f.cov[0][0]+d*(2*f.cov[0][1]+f.cov[1][1]*d)))
 	}
 	u := f.G(x)
-	return f.Intercept + f.Slope*u, math.Sqrt(f.Variance * (1 + f.leverage(x, u)))
+	return f.Intercept + f.Slope*u, math.Sqrt(f.fresh() + f.Variance*f.leverage(x, u))
+}
+
+// fresh is the variance of a new observation about the true curve,
+// max(s² − δ, 0).
+func (f *Fit) fresh() float64 { return max(f.Variance-f.Offset, 0) }
+
+// WithNoise returns a copy of the fit whose noise is given rather than its
+// own: variance s², with df degrees of freedom, of which δ = offset is a
+// part of the points' scatter that a new observation does not carry. Its
+// standard errors, p-values, prediction errors and intervals then use
+//
+//	Var(α̂), Var(β̂)     = s²·(JᵀJ)⁻¹,
+//	se²(x)             = max(s² − δ, 0) + s²·h(x),  h(x) = jᵀ(JᵀJ)⁻¹j,
+//	interval           = ŷ ± t(df)·se(x),
+//
+// t(df) the quantile of Student's t with df degrees of freedom (the normal
+// quantile when df = 0). For the affine model h(x) = 1/n + (x − x̄)²/Sxx.
+//
+// The use: points rounded to whole units carry the rounding error, of
+// variance 1/12 when the rounding is uniform, on top of the noise σ² of
+// the process; their residual variance estimates σ² + 1/12, which is what
+// the fitted line's error carries (the s²·h term), while a new, unrounded
+// observation scatters by σ² alone: δ = 1/12. And groups of points that
+// share their noise may pool it: s² = Σ RSS_g / Σ df_g over the groups,
+// df = Σ df_g, which gives a group with few points the degrees of freedom
+// of all.
+//
+// Preconditions: s² > 0 and finite, df ≥ 0, 0 ≤ δ; otherwise the fit is
+// returned unchanged (a copy). Residuals, RSS, RMSE and DF remain the
+// fit's own.
+func (f *Fit) WithNoise(variance float64, df int, offset float64) *Fit {
+	g := *f
+	if !(variance > 0) || math.IsInf(variance, 1) || df < 0 || !(offset >= 0) {
+		return &g
+	}
+	g.Variance, g.NoiseDF, g.Offset = variance, df, offset
+	g.setSE()
+	return &g
 }
 
 // leverage is jᵀ(JᵀJ)⁻¹j for the gradient j at x, where u = g(x).
@@ -156,8 +198,9 @@ func (f *Fit) leverage(x, u float64) float64 {
 }
 
 // Critical returns the two-sided critical value for intervals at level
-// (0.95 for 95%): the quantile 1 − (1−level)/2 of Student's t with DF
-// degrees of freedom. With DF = 0 the residuals say nothing of the noise;
+// (0.95 for 95%): the quantile 1 − (1−level)/2 of Student's t with NoiseDF
+// degrees of freedom (DF unless the noise was given, see WithNoise). With
+// NoiseDF = 0 the residuals say nothing of the noise;
 // if a variance floor was given, the noise is taken as known and the normal
 // quantile is used, otherwise the result is +Inf. A level outside (0, 1)
 // gives NaN.
@@ -166,8 +209,8 @@ func (f *Fit) Critical(level float64) float64 {
 		return math.NaN()
 	}
 	switch {
-	case f.DF > 0:
-		return critical(f.DF, level)
+	case f.NoiseDF > 0:
+		return critical(f.NoiseDF, level)
 	case f.Variance > 0:
 		return critical(0, level)
 	}
@@ -224,7 +267,9 @@ func (f *Fit) Interval(x, level float64) (lo, hi float64) {
 // as a quadratic in d = x − center, computed once so that intervals cost a
 // square root each:
 //
-//	half²(x) = q0 + d·(q1 + q2·d) = Critical(level)²·s²·(1 + jᵀ(JᵀJ)⁻¹j).
+//	half²(x) = q0 + d·(q1 + q2·d) = Critical(level)²·(max(s² − δ, 0) + s²·jᵀ(JᵀJ)⁻¹j),
+//
+// the square of Critical(level) times se from Predict.
 //
 // ok is false where no such quadratic exists: for the power model, and
 // when the noise is unknown (Critical is +Inf) or the level is invalid.
@@ -233,8 +278,9 @@ func (f *Fit) Band(level float64) (center, q0, q1, q2 float64, ok bool) {
 	if f.k != 2 || f.Model == PowerModel || math.IsInf(t, 1) || math.IsNaN(t) {
 		return 0, 0, 0, 0, false
 	}
-	k := t * t * f.Variance
-	return f.center, k * (1 + f.cov[0][0]), 2 * k * f.cov[0][1], k * f.cov[1][1], true
+	t2 := t * t
+	k := t2 * f.Variance
+	return f.center, t2*f.fresh() + k*f.cov[0][0], 2 * k * f.cov[0][1], k * f.cov[1][1], true
 }
 
 // Coef is one coefficient of a fit with its test against zero.
@@ -243,7 +289,7 @@ type Coef struct {
 	Value float64 // estimate
 	SE    float64 // standard error
 	T     float64 // Value/SE
-	P     float64 // two-sided p-value of T under Student's t with DF degrees of freedom; NaN when DF = 0
+	P     float64 // two-sided p-value of T under Student's t with NoiseDF degrees of freedom; NaN when NoiseDF = 0
 }
 
 // Coefficients returns α, β and, for the power model, c with their
@@ -258,8 +304,8 @@ func (f *Fit) Coefficients() []Coef {
 	for i := range cs {
 		cs[i].T = cs[i].Value / cs[i].SE
 		cs[i].P = math.NaN()
-		if f.DF > 0 {
-			cs[i].P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(f.DF)}.Survival(math.Abs(cs[i].T))
+		if f.NoiseDF > 0 {
+			cs[i].P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(f.NoiseDF)}.Survival(math.Abs(cs[i].T))
 		}
 	}
 	return cs
@@ -327,6 +373,7 @@ func (f *Fit) finish(x, y []float64, o *Options) error {
 	}
 	n := len(x)
 	f.N, f.DF = n, n-f.k
+	f.NoiseDF = f.DF
 	f.Residuals = make([]float64, n)
 	ybar := stat.Mean(y, nil)
 	var tss float64

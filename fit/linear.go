@@ -162,7 +162,7 @@ func solve(X [][]float64, y []float64, zero []bool, o *Options) (*Linear, error)
 // scatter with variance s2, and intervals use Student's t with df degrees
 // of freedom. It has no points: N is 0, and R², PRESS and AICc are NaN.
 func Line(alpha, beta, c float64, cov [2][2]float64, s2 float64, df int) *Fit {
-	f := &Fit{Model: AffineModel, Intercept: alpha, Slope: beta, Exponent: 1, DF: df, Variance: s2,
+	f := &Fit{Model: AffineModel, Intercept: alpha, Slope: beta, Exponent: 1, DF: df, NoiseDF: df, Variance: s2,
 		InterceptSE: math.Sqrt(cov[0][0]), SlopeSE: math.Sqrt(cov[1][1]),
 		RMSE: math.NaN(), R2: math.NaN(), PRESS: math.NaN(), AICc: math.NaN(), k: 2}
 	if c != 1 {

@@ -75,7 +75,7 @@ func Pooled(xs, ys [][]float64, o *Options) (*PooledFit, error) {
 	p.Groups = make([]*Fit, len(xs))
 	for g := range xs {
 		f := &Fit{Model: PooledModel, Intercept: ybar[g] - p.Slope*xbar[g], Slope: p.Slope, Exponent: 1,
-			k: 2, N: len(xs[g]), DF: p.DF, Residuals: make([]float64, len(xs[g])), AICc: math.NaN()}
+			k: 2, N: len(xs[g]), DF: p.DF, NoiseDF: p.DF, Residuals: make([]float64, len(xs[g])), AICc: math.NaN()}
 		var tss float64
 		for i, x := range xs[g] {
 			r := ys[g][i] - f.At(x)
@@ -107,6 +107,6 @@ func Pooled(xs, ys [][]float64, o *Options) (*PooledFit, error) {
 // variance. It has no points: N is 0, and R², PRESS and AICc are NaN.
 func (p *PooledFit) WithIntercept(a float64) *Fit {
 	return &Fit{Model: PooledModel, Intercept: a, Slope: p.Slope, Exponent: 1, SlopeSE: p.SlopeSE,
-		DF: p.DF, RMSE: p.RMSE, Variance: p.Variance, R2: math.NaN(), PRESS: math.NaN(), AICc: math.NaN(),
+		DF: p.DF, NoiseDF: p.DF, RMSE: p.RMSE, Variance: p.Variance, R2: math.NaN(), PRESS: math.NaN(), AICc: math.NaN(),
 		k: 2, cov: [3][3]float64{1: {1: 1 / p.sxx}}}
 }

@@ -29,6 +29,7 @@ type labels struct {
 	severities                                                                    []string
 	reboots                                                                       map[bulletin.Reboot]string
 	noCurve                                                                       string
+	lab, site                                                                     string // what an interval is about, after its label
 }
 
 var tableLabels = map[string]labels{
@@ -43,6 +44,7 @@ var tableLabels = map[string]labels{
 		reboots: map[bulletin.Reboot]string{bulletin.RebootRequired: "必要",
 			bulletin.RebootConditional: "条件付き", bulletin.RebootNone: "不要"},
 		noCurve: "曲線なし",
+		lab:     "(検証環境)", site: "(自社実測)",
 	},
 	"en": {
 		patch: "patch", bulletin: "bulletin", platform: "platform", console: "console",
@@ -55,6 +57,7 @@ var tableLabels = map[string]labels{
 		reboots: map[bulletin.Reboot]string{bulletin.RebootRequired: "required",
 			bulletin.RebootConditional: "conditional", bulletin.RebootNone: "none"},
 		noCurve: "no curve",
+		lab:     " (lab)", site: " (site)",
 	},
 }
 
@@ -62,7 +65,7 @@ var tableLabels = map[string]labels{
 // total of the rollout above it.
 func writeTable(out *bytes.Buffer, results []plan.Row, o options) {
 	l := tableLabels[o.lang]
-	interval := fmt.Sprintf(l.interval, percent(o.level))
+	interval := fmt.Sprintf(l.interval, percent(o.level)) + reference(results, l)
 	t := table{header: []string{l.patch, l.bulletin, l.platform, l.console, l.hosts, l.consoles, l.estimate, interval, l.note},
 		right: []bool{4: true, 5: true}}
 	for _, r := range results {
@@ -88,6 +91,25 @@ func writeTable(out *bytes.Buffer, results []plan.Row, o options) {
 			duration(e.Minutes, o.lang, true), span(e.Low, e.High, o.lang), note)
 	}
 	t.write(out)
+}
+
+// reference labels the interval column with what its intervals are
+// about, when every curve's are about the same (see Curve.Reference).
+func reference(rows []plan.Row, l labels) string {
+	ref, n := estimate.Lab, 0
+	for _, r := range rows {
+		if r.Curve == nil {
+			continue
+		}
+		if n > 0 && r.Curve.Reference() != ref {
+			return ""
+		}
+		ref, n = r.Curve.Reference(), n+1
+	}
+	if ref == estimate.Site {
+		return l.site
+	}
+	return l.lab
 }
 
 // writeSkipped says which patches of a bundle do not apply to which
@@ -401,6 +423,9 @@ func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, cal *estimate.Cal
 		if s.Floor {
 			noise += " (the floor of 1/12 min², the noise of rounding to whole minutes)"
 		}
+		if s.NoiseNote != "" {
+			noise += "; " + s.NoiseNote
+		}
 		fmt.Fprintln(out, noise)
 		if s.Points > 0 {
 			fmt.Fprintf(out, "R²: %s   leave-one-out RMSE: %s min (PRESS %s)\n", num(s.R2), num(s.LOO), num(s.PRESS))
@@ -417,9 +442,9 @@ func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, cal *estimate.Cal
 		fmt.Fprintf(out, "model choice: %s\n", s.Reason)
 		switch s.Method {
 		case estimate.StudentT:
-			fmt.Fprintf(out, "intervals: %s%%, Student's t with %d degrees of freedom\n", percent(s.Level), s.DF)
+			fmt.Fprintf(out, "intervals: %s%%, Student's t with %d degrees of freedom, for %s\n", percent(s.Level), s.IntervalDF, s.About)
 		case estimate.NormalQuantile:
-			fmt.Fprintf(out, "intervals: %s%%, the normal quantile: no degrees of freedom are left, so the noise is taken as the 1/12 min² floor\n", percent(s.Level))
+			fmt.Fprintf(out, "intervals: %s%%, the normal quantile: no degrees of freedom are left, so the noise is taken as the 1/12 min² floor, for %s\n", percent(s.Level), s.About)
 		default:
 			fmt.Fprintf(out, "intervals: none: no degrees of freedom are left and the noise is unknown, so the top of every interval is unbounded\n")
 		}
