@@ -52,12 +52,13 @@ type Curve struct {
 // handled.
 func newCurve(e *entry) (*Curve, error) {
 	x, y := e.x, e.y
-	sel, err := fit.Select(x, y, options(e.points))
+	n := e.np.get(e)
+	sel, err := fit.Select(x, y, selectOptions(e.points, n))
 	if err != nil {
 		return nil, explainFitError(err)
 	}
 	c := &Curve{series: e.Series, points: e.points, fit: sel.Best, tried: sel.Fits, reason: sel.Reason}
-	if n := e.np.get(e); n.ok {
+	if n.ok {
 		c.noise = n.Noise
 		c.fit = c.fit.WithNoise(n.Variance, n.DF, 0)
 	}

@@ -38,7 +38,8 @@ type Noise struct {
 
 // noiseOf is what the pool says of one entry, set by noisePool.fit.
 type noiseOf struct {
-	ok bool // the entry takes part (published, whole minutes, a curve)
+	ok   bool      // the entry takes part (published, whole minutes, a curve)
+	rest fit.Noise // s²_rest of the console's other tables, against which the model choice tests curvature (see selectOptions); DF 0 when there are none
 	Noise
 }
 
@@ -109,10 +110,14 @@ func (p *noisePool) fit() {
 	// Test each table against the others.
 	disagree := make([]bool, len(tables))
 	tests := make([]Noise, len(tables))
+	rests := make([]fit.Noise, len(tables))
 	var prss float64
 	var pdf, pooled int
 	for i, t := range tables {
 		tests[i].F, tests[i].P = math.NaN(), math.NaN()
+		if rdf := df - t.df; rdf > 0 {
+			rests[i] = fit.Noise{Variance: variance(rss-t.rss, rdf), DF: rdf}
+		}
 		if rdf := df - t.df; t.df > 0 && rdf > 0 {
 			own, rest := variance(t.rss, t.df), variance(rss-t.rss, rdf)
 			f := own / rest
@@ -137,7 +142,7 @@ func (p *noisePool) fit() {
 			n.Floor = pdf == 0 || !(prss/float64(pdf) >= roundingVariance)
 		}
 		for _, e := range t.members {
-			e.noise = noiseOf{ok: true, Noise: n}
+			e.noise = noiseOf{ok: true, rest: rests[i], Noise: n}
 		}
 	}
 }

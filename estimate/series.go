@@ -231,6 +231,28 @@ func options(points []Observation) *fit.Options {
 	return &fit.Options{MinVariance: roundingVariance}
 }
 
+// selectOptions are the options for choosing the model of points (see
+// fit.Select): options(points), with, for a published table of whole
+// minutes, the noise of its console's other distinct published tables,
+//
+//	s²_rest = max(Σ_{h≠g} RSS_h / Σ_{h≠g} df_h, 1/12)  on Σ_{h≠g} df_h,
+//
+// RSS_h of each table's affine fit (the s²_rest of noisePool.fit), so that
+// the power model's curvature is tested against the noise of several
+// tables. The table's own residuals are left out: they are independent of
+// the others', so F = (RSS_affine − RSS_power)/s²_rest follows F(1, df)
+// exactly when the table is a straight line with the others' noise, and a
+// curved table, whose affine residuals hold the curvature, does not hide
+// it by raising the noise. A table with no others, or not in the pool, is
+// tested against its own residuals.
+func selectOptions(points []Observation, n noiseOf) *fit.Options {
+	o := options(points)
+	if o != nil && n.ok && n.rest.DF > 0 {
+		o.Noise = n.rest
+	}
+	return o
+}
+
 // xy returns the points as x, the per-console load ⌈hosts/consoles⌉, and
 // y, the minutes.
 func xy(points []Observation) (x, y []float64) {

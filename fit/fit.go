@@ -80,6 +80,12 @@ type Options struct {
 	// them, so a floor of 1/12 keeps a perfect fit from claiming
 	// certainty. Zero means no floor.
 	MinVariance float64
+
+	// Noise is the residual variance known from outside the data, such as
+	// one pooled over other tables, against which Select tests the power
+	// model's curvature. The zero value means none: Select uses the power
+	// fit's own residual variance.
+	Noise Noise
 }
 
 // Fit is a curve y = α + β·g(x) fitted to N points by least squares, with
