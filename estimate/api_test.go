@@ -373,8 +373,8 @@ func TestSummaryKinds(t *testing.T) {
 		t.Errorf("setup curve %+v", s)
 	}
 	if c := s.Coefficients; len(c) != 2 || !c[0].Given || c[0].Value != 12 || !math.IsNaN(c[0].SE) || c[1].Given ||
-		!near(c[1].Value, beta, 1e-12) || !near(c[1].SE, math.Sqrt(s2/sxx), 1e-9) {
-		t.Errorf("setup curve coefficients %+v; want 12 given, %v ± %v", c, beta, math.Sqrt(s2/sxx))
+		!near(c[1].Value, beta, 1e-12) || !near(c[1].SE, math.Sqrt(s2/sxx+tau2ByHand("UpdateEXPERT 6.1")), 1e-9) {
+		t.Errorf("setup curve coefficients %+v; want 12 given, %v ± %v", c, beta, math.Sqrt(s2/sxx+tau2ByHand("UpdateEXPERT 6.1")))
 	}
 	pooled, err := Default().PooledCurves("KB937894", "XP")
 	if err != nil {

@@ -30,6 +30,7 @@ type Calibration struct {
 	lin                      *fit.Linear
 	obs                      []Observation // the observations, checked
 	series                   []Series      // the series each is of
+	sources                  []calSource   // the distinct series observed, for the published curves' own uncertainty
 	lo, hi                   float64       // the smallest and largest load (see Curve.Load) under the calibrated σ and κ
 	minConsoles, maxConsoles int           // the fewest and the most consoles observed
 }
@@ -223,6 +224,7 @@ func (c *Catalog) Calibrate(obs []Observation) (*Calibration, error) {
 		cal.contention, cal.contentionSE = ratio(lin, 2, 1)
 		cal.coherency, cal.coherencySE = ratio(lin, 3, 1)
 	}
+	cal.sources = sources(lin, rows, curves)
 	cal.obs, cal.lo, cal.hi = checked, math.Inf(1), 0
 	cal.minConsoles, cal.maxConsoles = math.MaxInt, 0
 	for i, o := range checked {
@@ -232,6 +234,77 @@ func (c *Catalog) Calibrate(obs []Observation) (*Calibration, error) {
 		cal.series = append(cal.series, curves[i].series)
 	}
 	return cal, nil
+}
+
+// calSource is what a calibration needs of one published curve, observed
+// or carried to, for that curve's own uncertainty (see calCurve.interval).
+type calSource struct {
+	series Series
+	// A and B are U·Σ Xᵢ and U·Σ rᵢXᵢ over the series' observations, U
+	// the calibration's unscaled covariance Cov/s² and rᵢ =
+	// Xᵢ[1:]·β[1:]/PerHost, the observation's fitted per-host part over
+	// the per-host time; zero for a series not observed.
+	A, B [4]float64
+	// va, vab, vb are the covariance of the published curve's (Setup,
+	// PerHost), min².
+	va, vab, vb float64
+}
+
+// sources gathers the calibration's observed series.
+func sources(lin *fit.Linear, rows [][]float64, curves []*Curve) []calSource {
+	var out []calSource
+	if !(lin.Variance > 0) {
+		return nil
+	}
+	for i, cv := range curves {
+		k := -1
+		for q := range out {
+			if out[q].series == cv.series {
+				k = q
+			}
+		}
+		if k < 0 {
+			out = append(out, publishedFit(cv))
+			k = len(out) - 1
+		}
+		var r float64
+		for a := 1; a < len(rows[i]); a++ {
+			r += rows[i][a] * lin.Coef[a]
+		}
+		r /= cv.PerHost()
+		for a := range rows[i] {
+			var ux float64
+			for b := range rows[i] {
+				ux += lin.Cov[a][b] / lin.Variance * rows[i][b]
+			}
+			out[k].A[a] += ux
+			out[k].B[a] += r * ux
+		}
+	}
+	return out
+}
+
+// publishedFit is the covariance of a published curve's setup and per-host
+// time: Var(Setup) and Var(PerHost) are the squared standard errors, and
+// the covariance comes from the fitted line's variance at one load x,
+// Var(ŷ(x)) = se²(x) − max(s² − δ, 0) = Var(Setup) + 2g·Cov + g²·Var(PerHost),
+// g = g(x). (For the power model that variance also carries the
+// exponent's, which the calibrated curve holds fixed; it is taken as part
+// of the covariance.)
+func publishedFit(c *Curve) calSource {
+	f := c.fit
+	src := calSource{series: c.series, va: f.InterceptSE * f.InterceptSE, vb: f.SlopeSE * f.SlopeSE}
+	x := float64(max(c.maxHosts, 1))
+	g := f.G(x)
+	_, se := f.Predict(x)
+	v := se*se - max(f.Variance-f.Offset, 0)
+	if cab := (v - src.va - g*g*src.vb) / (2 * g); g != 0 && !math.IsNaN(cab) && !math.IsInf(cab, 0) {
+		src.vab = cab
+	}
+	if math.IsNaN(src.va) || math.IsNaN(src.vb) {
+		src.va, src.vab, src.vb = 0, 0, 0
+	}
+	return src
 }
 
 // ratio is β_a/β_b with its standard error by the delta method.
@@ -283,8 +356,9 @@ func (c *Catalog) observed(o *Observation) (*Curve, error) {
 // them (see Scaling). Its estimates are those of the calibration's
 // regression, which is linear in (Offset, Speed, Speed·σ, Speed·κ): the
 // interval is exact for it, s²·(1 + jᵀ(XᵀX)⁻¹j), and widens with console
-// counts far from those observed (the published curve's own uncertainty,
-// much smaller, is left out). A scenario with other σ and κ takes them as
+// counts far from those observed; carried to a series the calibration did
+// not observe, it adds that curve's own uncertainty and that of the
+// observed curves (see calCurve.interval). A scenario with other σ and κ takes them as
 // given. An estimate is extrapolated when its load lies outside the site's
 // rollouts' loads or its console count outside theirs. The curve's points
 // are the site's rollouts of c's series (none if the site measured other
@@ -310,8 +384,19 @@ func (cal *Calibration) Apply(c *Curve) *Curve {
 	d.pointScale = cal.Scenario(Scenario{}).Scaling
 	d.minHosts, d.maxHosts = int(math.Floor(cal.lo)), int(math.Ceil(cal.hi))
 	d.setLevel(c.level)
-	d.cal = &calCurve{cal: cal, setup: c.Setup(), perHost: b, exponent: c.fit.Exponent,
-		minConsoles: cal.minConsoles, maxConsoles: cal.maxConsoles}
+	cc := &calCurve{cal: cal, setup: c.Setup(), perHost: b, exponent: c.fit.Exponent,
+		minConsoles: cal.minConsoles, maxConsoles: cal.maxConsoles, target: -1}
+	cc.sources = append(cc.sources, cal.sources...)
+	for q := range cc.sources {
+		if cc.sources[q].series == c.series {
+			cc.target = q
+		}
+	}
+	if cc.target < 0 && len(cal.sources) > 0 {
+		cc.sources = append(cc.sources, publishedFit(c))
+		cc.target = len(cc.sources) - 1
+	}
+	d.cal = cc
 	return &d
 }
 
@@ -320,29 +405,70 @@ type calCurve struct {
 	cal                      *Calibration
 	setup, perHost, exponent float64 // the published curve's
 	minConsoles, maxConsoles int
+	sources                  []calSource // the calibration's observed series and, if not among them, the curve's own
+	target                   int         // the curve's own among sources; −1 when there are none
 }
 
 // interval is the estimate and its prediction interval for s: for the
 // regression row j = (1, u, u(c−1), u·c(c−1)) with u = PerHost × load^e,
-// ŷ = Setup + j·β and Var = s² + jᵀ·Cov·j; with σ and κ other than the
-// calibrated ones, j = (1, u·slowdown). crit is Student's t at the
-// curve's level with the calibration's degrees of freedom.
+// ŷ = Setup + j·β; with σ and κ other than the calibrated ones, j = (1,
+// u·slowdown). Its variance is the regression's, s² + jᵀ·Cov·j, plus that
+// of the published curves' own fits, which the regression takes as known:
+// to first order in their errors (δa_q, δb_q) of (Setup, PerHost),
+//
+//	δŷ = δa_t + w·δb_t − Σᵢ lᵢ·(δa_q(i) + rᵢ·δb_q(i)),
+//
+// t the curve's series, w = (ŷ − Setup − β₀)/PerHost the load the
+// calibrated per-host part puts on the published line, lᵢ = jᵀ(XᵀX)⁻¹Xᵢ
+// the weight of observation i (of series q(i)) in ŷ and rᵢ its fitted
+// per-host part over its PerHost. So each series q adds
+//
+//	ca²·Var(a_q) + 2·ca·cb·Cov(a_q, b_q) + cb²·Var(b_q),
+//	ca = [q = t] − Σ_{i∈q} lᵢ,  cb = w·[q = t] − Σ_{i∈q} lᵢrᵢ.
+//
+// When every observation is of the curve's own series, Σ lᵢ = 1 and
+// Σ lᵢrᵢ = w: the offset and the speed absorb the published curve's error
+// and nothing is added. Carried to another series, the curve's own line
+// adds its variance at w (Var(a_t + w·b_t), the published fit's s²·h at
+// w: with the affine model, its interval's fit part at the load
+// Speed × slowdown × load), and the observed series' line its variance
+// where the calibration reads it. crit is Student's t at the curve's
+// level with the calibration's degrees of freedom: the published parts'
+// noise (a console's pooled variance) has more, and the Welch–Satterthwaite degrees of
+// freedom of the sum lie between the smallest and the sum of the parts',
+// so t on the calibration's errs wide, never narrow, when the
+// calibration's are the fewest.
 func (cc *calCurve) interval(s Scenario, crit float64) (y, lo, hi float64) {
 	lin, cal := cc.cal.lin, cc.cal
 	u := cc.perHost * math.Pow(float64(perConsole(s.Hosts, s.Consoles)), cc.exponent)
 	c := float64(s.Consoles)
-	var j []float64
+	var j [4]float64
+	n := 2
 	if cal.scaling && s.Contention == cal.contention && s.Coherency == cal.coherency {
-		j = []float64{1, u, u * (c - 1), u * c * (c - 1)}
+		j, n = [4]float64{1, u, u * (c - 1), u * c * (c - 1)}, 4
 	} else {
-		j = []float64{1, u * s.Slowdown()}
+		j = [4]float64{1, u * s.Slowdown()}
 	}
 	y = cc.setup
 	v := lin.Variance
-	for a := range j {
+	for a := 0; a < n; a++ {
 		y += j[a] * lin.Coef[a]
-		for b := range j {
+		for b := 0; b < n; b++ {
 			v += j[a] * lin.Cov[a][b] * j[b]
+		}
+	}
+	if w := (y - cc.setup - lin.Coef[0]) / cc.perHost; cc.perHost != 0 {
+		for q := range cc.sources {
+			src := &cc.sources[q]
+			var ca, cb float64
+			for a := 0; a < n; a++ {
+				ca -= j[a] * src.A[a]
+				cb -= j[a] * src.B[a]
+			}
+			if q == cc.target {
+				ca, cb = ca+1, cb+w
+			}
+			v += ca*ca*src.va + 2*ca*cb*src.vab + cb*cb*src.vb
 		}
 	}
 	if math.IsInf(crit, 1) || math.IsNaN(v) {

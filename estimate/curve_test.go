@@ -13,6 +13,7 @@ const (
 	t975df2  = 4.302652729911275 // 95%, 2 degrees of freedom
 	t950df2  = 2.919985580355516 // 90%, 2 degrees of freedom
 	t975df11 = 2.200985160082949 // 95%, 11 degrees of freedom
+	t975df3  = 3.182446305283708 // 95%, 3 degrees of freedom (R: qt(0.975, 3))
 	t975df8  = 2.306004135204166 // 95%, 8 degrees of freedom
 	t950df8  = 1.859548037530898 // 90%, 8 degrees of freedom
 )
@@ -164,6 +165,39 @@ func pooledByHand(console string) (beta, s2, sxx float64, n, groups int) {
 	return beta, rss / float64(n-groups-1), sxx, n, groups
 }
 
+// tau2ByHand is the between-table variance of the per-host rate of a
+// console's distinct tables, by DerSimonian–Laird. Every table has the
+// same fleet sizes, so the weights are equal, the pooled rate is the mean
+// of the tables' own rates b_g, and the estimate reduces to
+//
+//	τ² = max(0, Σ(b_g − b̄)²/(k − 1) − s²/S),  S = Σ(x − x̄)² of one table.
+func tau2ByHand(console string) float64 {
+	_, s2, sxx, _, k := pooledByHand(console)
+	var rows [][4]float64
+	for _, p := range published {
+		if p.console == console && !slices.Contains(rows, p.minutes) {
+			rows = append(rows, p.minutes)
+		}
+	}
+	var b []float64
+	for _, m := range rows {
+		ybar := (m[0] + m[1] + m[2] + m[3]) / 4
+		var sxy float64
+		for j, x := range fleetSizes {
+			sxy += (float64(x) - 225) * (m[j] - ybar)
+		}
+		b = append(b, sxy/(sxx/float64(k)))
+	}
+	var mean, ss float64
+	for _, v := range b {
+		mean += v / float64(len(b))
+	}
+	for _, v := range b {
+		ss += (v - mean) * (v - mean)
+	}
+	return max(0, ss/float64(len(b)-1)-s2/(sxx/float64(k)))
+}
+
 func TestPool(t *testing.T) {
 	p, err := Default().Pool("6.1")
 	if err != nil {
@@ -182,7 +216,9 @@ func TestPool(t *testing.T) {
 		t.Errorf("pool N, DF, tables, series = %d, %d, %d, %d; want %d, %d, %d, 7", f.N, f.DF, p.Tables(), len(p.Series()), n, n-groups-1, groups)
 	}
 	// A patch with no table: 12 minutes of setup plus the pooled rate. The
-	// setup is known, so Var = s² + hosts²·SE(β)², with t(0.975, 11).
+	// setup is known, and the rate of a patch never measured varies from
+	// table to table by τ², so Var = s² + hosts²·(SE(β)² + τ²), with t on
+	// one fewer degrees of freedom than there are tables, t(0.975, 3).
 	c, err := p.WithSetup(mins(12))
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +227,14 @@ func TestPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	half := t975df11 * math.Sqrt(s2+1e6*s2/sxx)
+	tau2 := tau2ByHand("UpdateEXPERT 6.1")
+	if tau2 <= 0 {
+		t.Fatalf("τ² = %v: the four tables' rates spread more than their errors", tau2)
+	}
+	if got := p.RateSpread(); !near(got*got, tau2, 1e-9) {
+		t.Errorf("RateSpread² = %v, want τ² = %v", got*got, tau2)
+	}
+	half := t975df3 * math.Sqrt(s2+1e6*(s2/sxx+tau2))
 	if !near(e.Minutes, 12+1000*beta, 1e-12) || !near(e.High-e.Minutes, half, 1e-9) || !e.Extrapolated {
 		t.Errorf("setup 12 + pooled rate at 1000: %v ± %v (extrapolated %v), want %v ± %v, extrapolated",
 			e.Minutes, e.High-e.Minutes, e.Extrapolated, 12+1000*beta, half)

@@ -20,9 +20,26 @@ type Job struct {
 // of a bundle on one fleet, the platforms of a mixed fleet, or both.
 //
 // Its time is the sum of the jobs' times, each job paying its own setup.
-// The prediction interval of the total is the sum of the jobs' intervals,
-// as if their errors went together (a site slow for one patch is slow for
-// all), which errs on the wide side.
+// The prediction interval of the total combines the jobs' uncertainties by
+// what they share. Jobs on the curves of different published tables (lab
+// intervals, each table's own fit) err independently: the same table
+// printed for several packages or platforms counts once, and jobs on one
+// table, or on one curve, are taken to err together. With se_j the
+// prediction error of job j, (High_j − Minutes_j)/t_j, the groups g of
+// jobs on one table and t the largest of the jobs' critical values (that
+// of the fewest degrees of freedom; the tables of one console share their
+// pooled s² and its degrees of freedom, so t is then exact),
+//
+//	half = t·√(Σ_g (Σ_{j∈g} se_j)²),  Low = max(0, Minutes − half),  High = Minutes + half.
+//
+// Every other job (a calibrated curve, whose calibration's offset and
+// speed are common to every job it is applied to; a pooled-rate or setup
+// curve, whose rate is shared; a curve fitted to the site's own rollouts,
+// where a site slow for one patch is slow for all) is taken to err
+// together with all the others: its bounds are added to the total's, which
+// errs on the wide side. With fewer than two independent tables the
+// interval is the sum of the jobs' intervals, and when some job's interval
+// is unbounded so is the total's.
 //
 // Its Scaling is every job's: the consoles and, where the jobs' curves
 // have their own σ and κ (calibrated curves), what replaces them (see
@@ -35,8 +52,9 @@ type Rollout struct {
 // Plan is the estimate of a rollout: each job's and their total, for one
 // maintenance window when the fleet is split across several.
 //
-// Its Span is the total of one window: the sum of the jobs' minutes and of
-// their interval bounds, at their level, extrapolated when some job is.
+// Its Span is the total of one window: the sum of the jobs' minutes, with
+// the interval that combines the jobs' intervals (see Rollout), at their
+// level, extrapolated when some job is.
 type Plan struct {
 	Consoles int        // consoles working in parallel
 	Windows  int        // windows the fleet is split into; each holds ⌈hosts/Windows⌉ of every job
@@ -159,10 +177,90 @@ func (r Rollout) plan(consoles, windows int) (Plan, error) {
 		p.Level = e.Level
 		p.Extrapolated = p.Extrapolated || e.Extrapolated
 	}
+	r.combine(&p)
 	if !(p.Minutes <= MaxMinutes) {
 		return Plan{}, fmt.Errorf("the rollout takes %.0f minutes: %w", p.Minutes, ErrTooLong)
 	}
 	return p, nil
+}
+
+// combine replaces the interval of p, the sum of its jobs' bounds, by the
+// one that takes the jobs on different published tables as independent
+// (see Rollout). It leaves p as it is when fewer than two tables are
+// independent, some job's interval is unbounded, or the jobs' levels
+// differ. It allocates nothing: planning calls it at every step.
+func (r Rollout) combine(p *Plan) {
+	if len(p.Jobs) < 2 || math.IsInf(p.High, 1) {
+		return
+	}
+	ind := func(i int) bool {
+		e := p.Jobs[i]
+		return independent(r.Jobs[i].Curve) && e.Level == p.Level && e.Minutes > 0 && e.High > e.Minutes
+	}
+	var t, ss, up, down float64 // the largest critical value, Σ_g (Σ se)², the other jobs' added bounds
+	groups := 0
+	for i, e := range p.Jobs {
+		if !ind(i) {
+			up += e.High - e.Minutes
+			down += e.Minutes - e.Low
+			continue
+		}
+		c := r.Jobs[i].Curve
+		t = max(t, c.crit)
+		first := true
+		for k := range i {
+			if ind(k) && sameTable(r.Jobs[k].Curve, c) {
+				first = false
+				break
+			}
+		}
+		if !first {
+			continue // counted with the first job of its table
+		}
+		groups++
+		var se float64
+		for k := i; k < len(p.Jobs); k++ {
+			if ind(k) && sameTable(r.Jobs[k].Curve, c) {
+				se += (p.Jobs[k].High - p.Jobs[k].Minutes) / r.Jobs[k].Curve.crit
+			}
+		}
+		ss += se * se
+	}
+	if groups < 2 {
+		return
+	}
+	half := t * math.Sqrt(ss)
+	p.High = p.Minutes + half + up
+	p.Low = max(0, p.Minutes-half-down)
+}
+
+// independent reports whether the prediction errors of c are independent
+// of those of the curves of other published tables: only the own fits of
+// published tables (not calibrated, not pooled or setup curves, not fitted
+// to observed rollouts) with a finite critical value are.
+func independent(c *Curve) bool {
+	return c.ok() && c.cal == nil && !c.given && len(c.tried) > 0 && c.Reference() == Lab &&
+		c.crit > 0 && !math.IsInf(c.crit, 1)
+}
+
+// sameTable reports whether two curves are of one table: equal points and
+// fits, as every series printed from one table has.
+func sameTable(a, b *Curve) bool {
+	if a == b {
+		return true
+	}
+	fa, fb := a.fit, b.fit
+	if fa.Intercept != fb.Intercept || fa.Slope != fb.Slope || fa.Exponent != fb.Exponent ||
+		fa.Variance != fb.Variance || a.crit != b.crit || len(a.points) != len(b.points) {
+		return false
+	}
+	for i, o := range a.points {
+		q := b.points[i]
+		if o.Hosts != q.Hosts || o.Consoles != q.Consoles || o.Minutes != q.Minutes {
+			return false
+		}
+	}
+	return true
 }
 
 // maxHosts is the largest fleet of any job.

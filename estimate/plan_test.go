@@ -167,8 +167,14 @@ func TestBundleAndMixedFleet(t *testing.T) {
 	if !near(p.Minutes, want, 1e-12) || len(p.Jobs) != 2 {
 		t.Errorf("bundle on 800 hosts: %v min, want %v", p.Minutes, want)
 	}
-	if !near(p.High, p.Jobs[0].High+p.Jobs[1].High, 1e-12) || !near(p.Low, p.Jobs[0].Low+p.Jobs[1].Low, 1e-12) {
-		t.Errorf("bundle interval [%v, %v] is not the sum of the jobs'", p.Low, p.High)
+	// Two independent tables on one console's pooled noise: their errors
+	// add in quadrature, half = t·√(se₀² + se₁²), se = half-width / t.
+	crit := kb899588.crit
+	se0, se1 := (p.Jobs[0].High-p.Jobs[0].Minutes)/crit, (p.Jobs[1].High-p.Jobs[1].Minutes)/crit
+	half := crit * math.Hypot(se0, se1)
+	if !near(p.High, p.Minutes+half, 1e-12) || !near(p.Low, max(0, p.Minutes-half), 1e-12) ||
+		!(p.High < p.Jobs[0].High+p.Jobs[1].High) {
+		t.Errorf("bundle interval [%v, %v], want %v ± %v, narrower than the bounds added", p.Low, p.High, p.Minutes, half)
 	}
 	// A mixed fleet: 800 XP and 400 Windows 2000 hosts, two consoles.
 	p, err = Rollout{Jobs: []Job{{kb899588, 800}, {w2000, 400}}, Scaling: Scaling{Consoles: 2}}.Estimate()

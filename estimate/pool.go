@@ -17,7 +17,26 @@ import (
 // published tables give nearly the same rate for every patch, about 0.169
 // minutes (10.1 s) per host on UpdateEXPERT 6.1, so the pooled rate is the
 // best guess for a patch with no table of its own. Get one from a Catalog
-// (Pool, Pools). The zero Pool pools nothing: its rate is NaN, and the
+// (Pool, Pools).
+//
+// The tables' own rates b_g scatter about the pooled rate β by more than
+// the rollout noise explains: the true rate differs from patch to patch.
+// That spread, τ², is estimated by the method of moments (DerSimonian–
+// Laird, see fit.Pooled), with w_g = S_g/s², S_g = Σ_i (x_gi − x̄_g)²:
+//
+//	Q = Σ_g w_g·(b_g − β)²,  τ² = max(0, (Q − (k−1)) / (Σ w_g − Σ w_g²/Σ w_g)),
+//
+// over the k distinct tables. A patch with no table, setup a given, is
+// then predicted at x hosts as a + β·x with
+//
+//	se²(x) = s² + x²·(SE(β)² + τ²),  interval ± t(k−1)·se(x),
+//
+// s² that of the pooled fit. The t is on k − 1 degrees of freedom, not
+// the pooled fit's, because far out (where a rollout plan needs it) the
+// variance is the rate's, estimated from k tables' rates
+// (TestUnmeasuredCoverage). On UpdateEXPERT 6.1, τ ≈ 0.0005
+// min/host beside SE(β) ≈ 0.0005: the four tables' rates spread (SD
+// 0.0011) more than SE(β) alone allows. The zero Pool pools nothing: its rate is NaN, and the
 // curves asked of it are errors.
 type Pool struct {
 	console  string
@@ -58,8 +77,20 @@ func (p *Pool) Rate() float64 {
 	return p.fit.Slope
 }
 
+// RateSpread returns τ, the standard deviation of the true per-host rate
+// between tables (patches) estimated from the tables' own rates, minutes
+// per host; 0 when they scatter no more than the noise says, NaN for the
+// zero Pool.
+func (p *Pool) RateSpread() float64 {
+	if !p.ok() {
+		return math.NaN()
+	}
+	return math.Sqrt(p.fit.Tau2)
+}
+
 // RateSE returns the standard error of Rate, minutes per host; NaN for
-// the zero Pool.
+// the zero Pool. It is the pooled rate's own; a patch with no table adds
+// RateSpread (see WithSetup).
 func (p *Pool) RateSE() float64 {
 	if !p.ok() {
 		return math.NaN()
@@ -118,8 +149,10 @@ func (p *Pool) curve(e *entry) *Curve {
 
 // WithSetup returns the curve of a patch with no table of its own: the
 // given setup time, plus the pooled per-host rate. The setup is taken
-// as known; the interval reflects the rate's uncertainty and the rollout
-// noise of the pooled data. Its extrapolation range is the pooled data's.
+// as known; the interval reflects the rate's uncertainty, the spread of
+// the true rate between patches (τ², see Pool) and the rollout noise of
+// the pooled data: se²(x) = s² + x²·(SE(β)² + τ²), with Student's t on
+// k − 1 degrees of freedom for k distinct tables (see Pool). Its extrapolation range is the pooled data's.
 func (p *Pool) WithSetup(d time.Duration) (*Curve, error) {
 	setup := d.Minutes()
 	if !setupOK(setup) {

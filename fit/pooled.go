@@ -14,15 +14,18 @@ import (
 // to several groups g of points, with one intercept per group and one
 // slope shared by all.
 type PooledFit struct {
-	Slope    float64 // β, shared by all groups
-	SlopeSE  float64 // standard error of β
-	Groups   []*Fit  // each group's curve: its α_g, the shared β, and the pooled noise
-	N        int     // points in all groups
-	DF       int     // residual degrees of freedom: N − groups − 1
-	RSS      float64 // residual sum of squares over all groups
-	RMSE     float64 // residual standard error √(RSS/DF); NaN when DF = 0
-	AICc     float64 // corrected Akaike criterion of the whole pooled model; NaN when too few points
-	Variance float64 // s² used for errors and intervals: max(RSS/DF, MinVariance)
+	Slope       float64 // β, shared by all groups
+	SlopeSE     float64 // standard error of β
+	Groups      []*Fit  // each group's curve: its α_g, the shared β, and the pooled noise
+	N           int     // points in all groups
+	DF          int     // residual degrees of freedom: N − groups − 1
+	RSS         float64 // residual sum of squares over all groups
+	RMSE        float64 // residual standard error √(RSS/DF); NaN when DF = 0
+	AICc        float64 // corrected Akaike criterion of the whole pooled model; NaN when too few points
+	Variance    float64 // s² used for errors and intervals: max(RSS/DF, MinVariance)
+	Tau2        float64 // τ², the between-group variance of the slope (DerSimonian–Laird, see Pooled); 0 when fewer than two groups have two distinct x
+	Q           float64 // Cochran's Q of the groups' own slopes about β; 0 when fewer than two groups have two distinct x
+	SlopeGroups int     // groups with two distinct x, which have a slope of their own: Q has SlopeGroups − 1 degrees of freedom
 
 	sxx float64 // S = Σ_g Σ_i (x_gi − x̄_g)²
 }
@@ -36,6 +39,18 @@ type PooledFit struct {
 //
 // with S the denominator of β and s² = RSS/(N − G − 1). A group may have a
 // single point: its intercept then rests on the slope the others give.
+//
+// The groups' own slopes b_g = S_xy,g/S_g (S_g = Σ_i (x_gi − x̄_g)², over
+// the k groups with S_g > 0) scatter about β by more than s² alone says
+// when the true slopes differ between groups. Their between-group variance
+// is estimated by the method of moments (DerSimonian and Laird), with
+// weights w_g = 1/se_g² = S_g/s² under the pooled s²:
+//
+//	Q = Σ_g w_g·(b_g − β)²,  (β is the w-weighted mean of the b_g)
+//	τ² = max(0, (Q − (k − 1)) / (Σ w_g − Σ w_g²/Σ w_g)),
+//
+// and τ² = 0 when k < 2. It is the part of a new group's slope that the
+// pooled β cannot know (see WithIntercept).
 //
 // Each group's Fit has Model PooledModel, DF of the whole pooled fit, its
 // own residuals, R² and PRESS (from the leverages
@@ -93,6 +108,7 @@ func Pooled(xs, ys [][]float64, o *Options) (*PooledFit, error) {
 	p.RMSE, p.Variance = noise(p.RSS, p.DF, o)
 	p.SlopeSE = math.Sqrt(p.Variance / sxx)
 	p.AICc = aicc(p.RSS, p.N, len(xs)+1)
+	p.Tau2, p.Q, p.SlopeGroups = between(xs, ys, xbar, ybar, p.Slope, p.Variance)
 	for g, f := range p.Groups {
 		f.RMSE, f.Variance = p.RMSE, p.Variance
 		f.setSE()
@@ -101,12 +117,52 @@ func Pooled(xs, ys [][]float64, o *Options) (*PooledFit, error) {
 	return p, nil
 }
 
+// between returns τ², Q and k of the groups' own slopes (see Pooled).
+func between(xs, ys [][]float64, xbar, ybar []float64, beta, s2 float64) (tau2, q float64, k int) {
+	var sw, sw2 float64
+	for g := range xs {
+		var sxx, sxy float64
+		for i, x := range xs[g] {
+			sxx += (x - xbar[g]) * (x - xbar[g])
+			sxy += (x - xbar[g]) * (ys[g][i] - ybar[g])
+		}
+		if !(sxx > 0) {
+			continue
+		}
+		w := sxx / s2
+		b := sxy / sxx
+		q += w * (b - beta) * (b - beta)
+		sw, sw2, k = sw+w, sw2+w*w, k+1
+	}
+	if k < 2 || !(s2 > 0) {
+		return 0, 0, k
+	}
+	if d := sw - sw2/sw; d > 0 && q > float64(k-1) {
+		tau2 = (q - float64(k-1)) / d
+	}
+	return tau2, q, k
+}
+
 // WithIntercept returns the curve y = a + β·x of a new group whose
-// intercept a is known and whose slope is the pooled β. Its uncertainty is
-// β's alone, Var(ŷ) = x²·SE(β)², and new points scatter with the pooled
-// variance. It has no points: N is 0, and R², PRESS and AICc are NaN.
+// intercept a is known and whose slope is the pooled β. The new group's
+// true slope differs from the groups' mean slope by the between-group
+// spread τ², and β from that mean by SE(β)², so
+//
+//	Var(ŷ(x)) = x²·(SE(β)² + τ²),  SE of the slope √(SE(β)² + τ²),
+//
+// and new points scatter with the pooled variance s²: a new point's
+// prediction variance is s² + x²·(SE(β)² + τ²). Its NoiseDF, that of the
+// intervals' t, is k − 1 for the k = SlopeGroups groups with a slope (at
+// least 1, at most DF): at the fleet sizes where a new group's interval
+// matters the slope term dominates, and τ² rests on k slopes, not on the
+// DF residuals (with DF, a simulation of five tables whose rates differ
+// by 0.001 covered 84% at 5000 hosts, σ = 0.3, for 95%). It has no points: N is 0, and R², PRESS and AICc are NaN.
 func (p *PooledFit) WithIntercept(a float64) *Fit {
-	return &Fit{Model: PooledModel, Intercept: a, Slope: p.Slope, Exponent: 1, SlopeSE: p.SlopeSE,
-		DF: p.DF, NoiseDF: p.DF, RMSE: p.RMSE, Variance: p.Variance, R2: math.NaN(), PRESS: math.NaN(), AICc: math.NaN(),
-		k: 2, cov: [3][3]float64{1: {1: 1 / p.sxx}}}
+	c := 1 / p.sxx
+	if p.Tau2 > 0 && p.Variance > 0 {
+		c += p.Tau2 / p.Variance
+	}
+	return &Fit{Model: PooledModel, Intercept: a, Slope: p.Slope, Exponent: 1, SlopeSE: math.Sqrt(p.SlopeSE*p.SlopeSE + p.Tau2),
+		DF: p.DF, NoiseDF: min(p.DF, max(p.SlopeGroups-1, 1)), RMSE: p.RMSE, Variance: p.Variance, R2: math.NaN(), PRESS: math.NaN(), AICc: math.NaN(),
+		k: 2, cov: [3][3]float64{1: {1: c}}}
 }
