@@ -370,8 +370,19 @@ func (cal *Calibration) Apply(c *Curve) *Curve {
 	}
 	b := c.PerHost()
 	cov := cal.lin.Cov
+	// Carried to a series it did not observe, the interval adds published
+	// lines' variance, whose noise has its own degrees of freedom: t takes
+	// the fewer of the two, so that it never errs narrow.
+	df := cal.lin.DF
+	observed := false
+	for i := range cal.obs {
+		observed = observed || cal.series[i] == c.series
+	}
+	if !observed && c.fit.NoiseDF > 0 {
+		df = min(df, c.fit.NoiseDF)
+	}
 	line := fit.Line(c.Setup()+cal.offset, cal.speed*b, c.fit.Exponent,
-		[2][2]float64{{cov[0][0], b * cov[0][1]}, {b * cov[1][0], b * b * cov[1][1]}}, cal.lin.Variance, cal.lin.DF)
+		[2][2]float64{{cov[0][0], b * cov[0][1]}, {b * cov[1][0], b * b * cov[1][1]}}, cal.lin.Variance, df)
 	d := *c
 	d.fit, d.tried = line, nil
 	d.reason = fmt.Sprintf("calibrated to %d observed rollouts: per-host time × %.3f, setup %+.2f min", cal.lin.N, cal.speed, cal.offset)
@@ -433,11 +444,11 @@ type calCurve struct {
 // w: with the affine model, its interval's fit part at the load
 // Speed × slowdown × load), and the observed series' line its variance
 // where the calibration reads it. crit is Student's t at the curve's
-// level with the calibration's degrees of freedom: the published parts'
-// noise (a console's pooled variance) has more, and the Welch–Satterthwaite degrees of
-// freedom of the sum lie between the smallest and the sum of the parts',
-// so t on the calibration's errs wide, never narrow, when the
-// calibration's are the fewest.
+// level with the fewer of the calibration's degrees of freedom and, when
+// carried to another series, the published curve's noise's (see Apply):
+// the Welch–Satterthwaite degrees of freedom of the sum lie between the
+// smallest and the sum of the parts', so the fewest err wide, never
+// narrow.
 func (cc *calCurve) interval(s Scenario, crit float64) (y, lo, hi float64) {
 	lin, cal := cc.cal.lin, cc.cal
 	u := cc.perHost * math.Pow(float64(perConsole(s.Hosts, s.Consoles)), cc.exponent)

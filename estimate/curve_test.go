@@ -172,7 +172,7 @@ func pooledByHand(console string) (beta, s2, sxx float64, n, groups int) {
 //
 //	τ² = max(0, Σ(b_g − b̄)²/(k − 1) − s²/S),  S = Σ(x − x̄)² of one table.
 func tau2ByHand(console string) float64 {
-	_, s2, sxx, _, k := pooledByHand(console)
+	_, _, sxx, _, k := pooledByHand(console)
 	var rows [][4]float64
 	for _, p := range published {
 		if p.console == console && !slices.Contains(rows, p.minutes) {
@@ -195,7 +195,20 @@ func tau2ByHand(console string) float64 {
 	for _, v := range b {
 		ss += (v - mean) * (v - mean)
 	}
-	return max(0, ss/float64(len(b)-1)-s2/(sxx/float64(k)))
+	// The weights take the variance within the tables (each about its own
+	// line), ΣRSS_g/Σ(n_g − 2), not the common-slope fit's s2.
+	var rss float64
+	for _, m := range rows {
+		ybar := (m[0] + m[1] + m[2] + m[3]) / 4
+		var sxy, syy float64
+		for j, x := range fleetSizes {
+			sxy += (float64(x) - 225) * (m[j] - ybar)
+			syy += (m[j] - ybar) * (m[j] - ybar)
+		}
+		rss += syy - sxy*sxy/(sxx/float64(k))
+	}
+	within := max(rss/float64(2*len(rows)), 1.0/12)
+	return max(0, ss/float64(len(b)-1)-within/(sxx/float64(k)))
 }
 
 func TestPool(t *testing.T) {

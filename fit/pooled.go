@@ -108,7 +108,11 @@ func Pooled(xs, ys [][]float64, o *Options) (*PooledFit, error) {
 	p.RMSE, p.Variance = noise(p.RSS, p.DF, o)
 	p.SlopeSE = math.Sqrt(p.Variance / sxx)
 	p.AICc = aicc(p.RSS, p.N, len(xs)+1)
-	p.Tau2, p.Q, p.SlopeGroups = between(xs, ys, xbar, ybar, p.Slope, p.Variance)
+	floor := 0.0
+	if o != nil {
+		floor = o.MinVariance
+	}
+	p.Tau2, p.Q, p.SlopeGroups = between(xs, ys, xbar, ybar, p.Slope, p.Variance, floor)
 	for g, f := range p.Groups {
 		f.RMSE, f.Variance = p.RMSE, p.Variance
 		f.setSE()
@@ -117,8 +121,29 @@ func Pooled(xs, ys [][]float64, o *Options) (*PooledFit, error) {
 	return p, nil
 }
 
-// between returns τ², Q and k of the groups' own slopes (see Pooled).
-func between(xs, ys [][]float64, xbar, ybar []float64, beta, s2 float64) (tau2, q float64, k int) {
+// between returns τ², Q and k of the groups' own slopes (see Pooled). The
+// weights w_g = Sxx_g/s² take s² within the groups, ΣRSS_g/Σ(n_g − 2) of
+// each group's own line (at least floor), not the common-slope fit's
+// variance, which the spread of slopes itself inflates; with no group of
+// three points or more, the common-slope variance s2 stands in.
+func between(xs, ys [][]float64, xbar, ybar []float64, beta, s2, floor float64) (tau2, q float64, k int) {
+	var rssWithin float64
+	dfWithin := 0
+	for g := range xs {
+		var sxx, sxy, syy float64
+		for i, x := range xs[g] {
+			sxx += (x - xbar[g]) * (x - xbar[g])
+			sxy += (x - xbar[g]) * (ys[g][i] - ybar[g])
+			syy += (ys[g][i] - ybar[g]) * (ys[g][i] - ybar[g])
+		}
+		if sxx > 0 && len(xs[g]) > 2 {
+			rssWithin += max(syy-sxy*sxy/sxx, 0)
+			dfWithin += len(xs[g]) - 2
+		}
+	}
+	if dfWithin > 0 {
+		s2 = max(rssWithin/float64(dfWithin), floor)
+	}
 	var sw, sw2 float64
 	for g := range xs {
 		var sxx, sxy float64
@@ -156,8 +181,17 @@ func between(xs, ys [][]float64, xbar, ybar []float64, beta, s2 float64) (tau2, 
 // least 1, at most DF): at the fleet sizes where a new group's interval
 // matters the slope term dominates, and τ² rests on k slopes, not on the
 // DF residuals (with DF, a simulation of five tables whose rates differ
-// by 0.001 covered 84% at 5000 hosts, σ = 0.3, for 95%). It has no points: N is 0, and R², PRESS and AICc are NaN.
+// by 0.001 covered 84% at 5000 hosts, σ = 0.3, for 95%). With fewer than
+// two groups τ² cannot be estimated, and the fit claims no interval: its
+// Variance is NaN (Critical is +Inf). It has no points: N is 0, and R²,
+// PRESS and AICc are NaN.
 func (p *PooledFit) WithIntercept(a float64) *Fit {
+	if p.SlopeGroups < 2 {
+		// One table: how far a new patch's rate may differ from it is
+		// unknown, so no interval can be claimed (its top is unbounded).
+		return &Fit{Model: PooledModel, Intercept: a, Slope: p.Slope, Exponent: 1, SlopeSE: math.NaN(),
+			DF: p.DF, RMSE: p.RMSE, Variance: math.NaN(), R2: math.NaN(), PRESS: math.NaN(), AICc: math.NaN(), k: 2}
+	}
 	c := 1 / p.sxx
 	if p.Tau2 > 0 && p.Variance > 0 {
 		c += p.Tau2 / p.Variance

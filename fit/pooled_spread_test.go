@@ -19,7 +19,24 @@ func TestPooledSpread(t *testing.T) {
 	// By hand: S_g = 122500 for each, b_g = S_xy,g/S_g.
 	const s = 122500.0
 	b := []float64{20625 / s, 20625 / s, 20750 / s, 20900 / s}
-	w := s / p.Variance
+	// The weights take the variance within the tables, each about its own
+	// line: RSS_g = S_yy − S_xy²/S by hand, over Σ(n_g − 2) = 8 df
+	// (0.0943877551 with R's lm, testdata/r/pooled-noise.R).
+	var rss float64
+	for _, y := range ys {
+		ybar := (y[0] + y[1] + y[2] + y[3]) / 4
+		var sxy, syy float64
+		for i := range x {
+			sxy += (x[i] - 225) * (y[i] - ybar)
+			syy += (y[i] - ybar) * (y[i] - ybar)
+		}
+		rss += syy - sxy*sxy/s
+	}
+	within := rss / 8
+	if math.Abs(within-0.0943877551) > 1e-9 {
+		t.Fatalf("within-table variance %v by hand, R gives 0.0943877551", within)
+	}
+	w := s / within
 	var q float64
 	for _, bg := range b {
 		q += w * (bg - p.Slope) * (bg - p.Slope)
