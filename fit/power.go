@@ -292,14 +292,7 @@ func powerRSS(lnx, y, u []float64, c float64) float64 {
 // inner loop, run some fifty times a fit, so it is written out rather than
 // calling stat.LinearRegression (which the tests compare it with).
 func powerLine(lnx, y, u []float64, c float64) (rss, a, b float64) {
-	n := float64(len(lnx))
-	var su, sy float64
-	for i, l := range lnx {
-		u[i] = math.Exp(c * l)
-		su += u[i]
-		sy += y[i]
-	}
-	ub, yb := su/n, sy/n
+	ub, yb := fillPower(lnx, y, u, c)
 	var suu, suy, syy float64
 	for i, ui := range u {
 		du, dy := ui-ub, y[i]-yb
@@ -311,19 +304,25 @@ func powerLine(lnx, y, u []float64, c float64) (rss, a, b float64) {
 	return syy - suy*b, yb - b*ub, b
 }
 
-// powerSlope returns dRSS/dc at c. α and β are optimal at every c, so
-// by the envelope theorem it is the partial derivative in c alone,
-// −2β·Σ rᵢ·uᵢ·ln xᵢ, with rᵢ = (yᵢ − ȳ) − β·(uᵢ − ū) the residuals of the
-// straight-line fit of y on u = x^c. It fills u with x^c.
-func powerSlope(lnx, y, u []float64, c float64) float64 {
-	n := float64(len(lnx))
+// fillPower fills u with x^c (from lnx = ln x) and returns the means of
+// u and y.
+func fillPower(lnx, y, u []float64, c float64) (ub, yb float64) {
 	var su, sy float64
 	for i, l := range lnx {
 		u[i] = math.Exp(c * l)
 		su += u[i]
 		sy += y[i]
 	}
-	ub, yb := su/n, sy/n
+	n := float64(len(lnx))
+	return su / n, sy / n
+}
+
+// powerSlope returns dRSS/dc at c. α and β are optimal at every c, so
+// by the envelope theorem it is the partial derivative in c alone,
+// −2β·Σ rᵢ·uᵢ·ln xᵢ, with rᵢ = (yᵢ − ȳ) − β·(uᵢ − ū) the residuals of the
+// straight-line fit of y on u = x^c. It fills u with x^c.
+func powerSlope(lnx, y, u []float64, c float64) float64 {
+	ub, yb := fillPower(lnx, y, u, c)
 	var suu, suy float64
 	for i, ui := range u {
 		du := ui - ub
