@@ -201,7 +201,7 @@ func writeBaseline(w io.Writer, c *estimate.Curve, hosts, consoles int) error {
 	s := c.Series()
 	prefix := s.KB + "," + s.Bulletin + "," + s.Platform + "," + s.Console + ","
 	buf := make([]byte, 0, 64<<10)
-	buf = append(buf, "patch,bulletin,platform,console,hosts,consoles,minutes,low_minutes,high_minutes,duration,extrapolated,row,windows,window_minutes,fits\n"...)
+	buf = append(buf, "patch,bulletin,platform,console,hosts,consoles,minutes,low_minutes,high_minutes,duration,extrapolated,row,windows,window_minutes,fits,interval_of\n"...)
 	for h := 1; h <= hosts; h++ {
 		for k := 1; k <= consoles; k++ {
 			x := float64((h + k - 1) / k)
@@ -221,7 +221,7 @@ func writeBaseline(w io.Writer, c *estimate.Curve, hosts, consoles int) error {
 			buf = bulletin.AppendDuration(buf, estimate.Estimate{Span: estimate.Span{Minutes: y}}.Duration())
 			buf = append(buf, ',')
 			buf = strconv.AppendBool(buf, x < l.lo || x > l.hi)
-			buf = append(buf, ",part,,,\n"...)
+			buf = append(buf, ",part,,,,lab\n"...)
 			if len(buf) > 60<<10 {
 				if _, err := w.Write(buf); err != nil {
 					return err

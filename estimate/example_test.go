@@ -69,7 +69,7 @@ func ExampleCSVWriter() {
 		log.Fatal(err)
 	}
 	// Output:
-	// patch,bulletin,platform,console,hosts,consoles,minutes,low_minutes,high_minutes,duration,extrapolated,row,windows,window_minutes,fits
-	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,100,1,26.67,25.84,27.50,27分,false,part,,,
-	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,2000,1,350.84,347.16,354.52,5時間51分,true,part,,,
+	// patch,bulletin,platform,console,hosts,consoles,minutes,low_minutes,high_minutes,duration,extrapolated,row,windows,window_minutes,fits,interval_of
+	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,100,1,26.67,25.84,27.50,27分,false,part,,,,lab
+	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,2000,1,350.84,347.16,354.52,5時間51分,true,part,,,,lab
 }

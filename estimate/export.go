@@ -17,7 +17,7 @@ import (
 
 var rowColumns = []string{"patch", "bulletin", "platform", "console", "hosts", "consoles",
 	"minutes", "low_minutes", "high_minutes", "duration", "extrapolated",
-	"row", "windows", "window_minutes", "fits"}
+	"row", "windows", "window_minutes", "fits", "interval_of"}
 
 // Kinds of Row.
 const (
@@ -46,6 +46,11 @@ type Row struct {
 
 	Kind string // PartRow, TotalRow or SkippedRow; "" is PartRow
 
+	// IntervalOf says what the prediction interval is about (see
+	// Curve.Reference): "lab", a rollout under the bulletin's conditions,
+	// or "site", the site's next rollout; "" for totals and skipped rows.
+	IntervalOf string
+
 	// With a maintenance window, its answer for the rollout the row is of
 	// (every row of the rollout carries it): the windows the fleet is split
 	// into (each holding Hosts), the window's length, and whether the plan
@@ -71,6 +76,7 @@ func NewRow(c *Curve, e Estimate) Row {
 		Duration:     bulletin.FormatDuration(e.Duration()),
 		Extrapolated: e.Extrapolated,
 		Kind:         PartRow,
+		IntervalOf:   c.Reference().String(),
 	}
 }
 
@@ -124,6 +130,7 @@ type rowWriter struct {
 	closed bool
 	key    [4]string // patch, bulletin, platform, console of the cached cells
 	curve  *Curve    // the curve they are of, when written by WriteEstimate
+	ref    string    // what that curve's intervals are about: "lab" or "site"
 	cells  []byte    // those four cells, encoded, with their separators
 	encode func(cells [4]string) []byte
 }
@@ -139,6 +146,9 @@ func (w *rowWriter) textCells(c *Curve, patch, bulletin, platform, console strin
 		w.key, w.cells = k, w.encode(k)
 	}
 	w.curve = c
+	if c != nil {
+		w.ref = c.Reference().String()
+	}
 	return w.cells
 }
 
@@ -250,7 +260,7 @@ func (w *CSVWriter) Write(r Row) error {
 		if r.Hosts > 0 {
 			w.buf = strconv.AppendInt(w.buf, int64(r.Hosts), 10)
 		}
-		w.buf = append(w.buf, ",,,,,,,"+SkippedRow+",,,\n"...)
+		w.buf = append(w.buf, ",,,,,,,"+SkippedRow+",,,,\n"...)
 		return w.flushRow()
 	}
 	w.buf = w.row(nil, r.Patch, r.Bulletin, r.Platform, r.Console, r.Hosts, r.Consoles, r.Minutes, r.LowMinutes, r.HighMinutes)
@@ -270,11 +280,21 @@ func (w *CSVWriter) Write(r Row) error {
 		w.buf = appendMinutes(w.buf, r.WindowMinutes)
 		w.buf = append(w.buf, ',')
 		w.buf = strconv.AppendBool(w.buf, r.Fits)
-		w.buf = append(w.buf, '\n')
 	} else {
-		w.buf = append(w.buf, ",,,\n"...)
+		w.buf = append(w.buf, ",,,"...)
 	}
+	w.buf = append(w.buf, ',')
+	w.buf = append(w.buf, refOf(r.IntervalOf)...)
+	w.buf = append(w.buf, '\n')
 	return w.flushRow()
+}
+
+// refOf is an IntervalOf value as written: "lab", "site" or nothing.
+func refOf(s string) string {
+	if s == "lab" || s == "site" {
+		return s
+	}
+	return ""
 }
 
 // kindOf is r's kind, PartRow when not set.
@@ -301,10 +321,12 @@ func (w *CSVWriter) WriteEstimate(c *Curve, e Estimate) error {
 	w.buf = w.row(c, s.KB, s.Bulletin, s.Platform, s.Console, e.Hosts, e.Consoles, e.Minutes, e.Low, e.High)
 	w.buf = bulletin.AppendDuration(w.buf, e.Duration())
 	if e.Extrapolated {
-		w.buf = append(w.buf, ",true,"+PartRow+",,,\n"...)
+		w.buf = append(w.buf, ",true,"+PartRow+",,,,"...)
 	} else {
-		w.buf = append(w.buf, ",false,"+PartRow+",,,\n"...)
+		w.buf = append(w.buf, ",false,"+PartRow+",,,,"...)
 	}
+	w.buf = append(w.buf, w.ref...)
+	w.buf = append(w.buf, '\n')
 	return w.flushRow()
 }
 
@@ -354,7 +376,7 @@ func (w *CSVWriter) Close() error {
 // or a number that is not one, as null.
 //
 //	[
-//	{"patch":"KB899588","bulletin":"MS05-039","platform":"Windows XP SP1/SP1a/SP2","console":"UpdateEXPERT 6.1","hosts":1200,"consoles":1,"minutes":211.91,"low_minutes":208.10,"high_minutes":215.71,"duration":"3時間32分","extrapolated":true,"row":"part","windows":null,"window_minutes":null,"fits":null}
+//	{"patch":"KB899588","bulletin":"MS05-039","platform":"Windows XP SP1/SP1a/SP2","console":"UpdateEXPERT 6.1","hosts":1200,"consoles":1,"minutes":211.91,"low_minutes":208.10,"high_minutes":215.71,"duration":"3時間32分","extrapolated":true,"row":"part","windows":null,"window_minutes":null,"fits":null,"interval_of":"lab"}
 //	]
 type JSONWriter struct {
 	rowWriter
@@ -391,7 +413,7 @@ func (w *JSONWriter) Write(r Row) error {
 	if r.Kind == SkippedRow {
 		nan := math.NaN()
 		w.buf = w.row(nil, r.Patch, r.Bulletin, r.Platform, r.Console, r.Hosts, 0, nan, nan, nan)
-		w.buf = append(w.buf, `null,"extrapolated":null,"row":"`+SkippedRow+`","windows":null,"window_minutes":null,"fits":null}`...)
+		w.buf = append(w.buf, `null,"extrapolated":null,"row":"`+SkippedRow+`","windows":null,"window_minutes":null,"fits":null,"interval_of":null}`...)
 		w.rows++
 		return w.flushRow()
 	}
@@ -409,10 +431,10 @@ func (w *JSONWriter) Write(r Row) error {
 		w.buf = appendMinutes(w.buf, r.WindowMinutes)
 		w.buf = append(w.buf, `,"fits":`...)
 		w.buf = strconv.AppendBool(w.buf, r.Fits)
-		w.buf = append(w.buf, '}')
 	} else {
-		w.buf = append(w.buf, `","windows":null,"window_minutes":null,"fits":null}`...)
+		w.buf = append(w.buf, `","windows":null,"window_minutes":null,"fits":null`...)
 	}
+	w.buf = appendJSONRef(w.buf, refOf(r.IntervalOf))
 	w.rows++
 	return w.flushRow()
 }
@@ -467,12 +489,21 @@ func (w *JSONWriter) row(c *Curve, patch, bul, platform, console string, hosts, 
 	return append(b, `,"duration":`...)
 }
 
+// appendJSONRef ends a row object with its interval_of member.
+func appendJSONRef(b []byte, ref string) []byte {
+	if ref == "" {
+		return append(b, `,"interval_of":null}`...)
+	}
+	return append(append(append(b, `,"interval_of":"`...), ref...), `"}`...)
+}
+
 func (w *JSONWriter) end(extrapolated bool) error {
 	if extrapolated {
-		w.buf = append(w.buf, `,"extrapolated":true,"row":"`+PartRow+`","windows":null,"window_minutes":null,"fits":null}`...)
+		w.buf = append(w.buf, `,"extrapolated":true,"row":"`+PartRow+`","windows":null,"window_minutes":null,"fits":null`...)
 	} else {
-		w.buf = append(w.buf, `,"extrapolated":false,"row":"`+PartRow+`","windows":null,"window_minutes":null,"fits":null}`...)
+		w.buf = append(w.buf, `,"extrapolated":false,"row":"`+PartRow+`","windows":null,"window_minutes":null,"fits":null`...)
 	}
+	w.buf = appendJSONRef(w.buf, w.ref)
 	w.rows++
 	return w.flushRow()
 }

@@ -84,8 +84,8 @@ func TestCSVDefusesFormulas(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"KB1", "'@x", `'=HYPERLINK("http://example.invalid")`, "'+1", "5", "1", "1.00", "0.50", "", "'-1分", "true", "part", "", "", ""},
-		{"KB1", "MS06-001", "a, \"b\"\nc", "'\tx", "5", "1", "0.00", "0.00", "0.00", "3時間", "false", "part", "", "", ""},
+		{"KB1", "'@x", `'=HYPERLINK("http://example.invalid")`, "'+1", "5", "1", "1.00", "0.50", "", "'-1分", "true", "part", "", "", "", ""},
+		{"KB1", "MS06-001", "a, \"b\"\nc", "'\tx", "5", "1", "0.00", "0.00", "0.00", "3時間", "false", "part", "", "", "", ""},
 	}
 	for i, w := range want {
 		if strings.Join(recs[i+1], "|") != strings.Join(w, "|") {
@@ -164,7 +164,7 @@ func TestWriteErrorsReported(t *testing.T) {
 // with an unbounded top gives null.
 func TestRowKinds(t *testing.T) {
 	rows := []Row{
-		{Patch: "KB1", Platform: "XP", Console: "c", Hosts: 300, Consoles: 2, Minutes: 60, LowMinutes: 55, HighMinutes: 65, Duration: "1時間", Kind: PartRow, Windows: 2, WindowMinutes: 120, Fits: true},
+		{Patch: "KB1", Platform: "XP", Console: "c", Hosts: 300, Consoles: 2, Minutes: 60, LowMinutes: 55, HighMinutes: 65, Duration: "1時間", Kind: PartRow, Windows: 2, WindowMinutes: 120, Fits: true, IntervalOf: "site"},
 		{Hosts: 300, Consoles: 2, Minutes: 100, LowMinutes: 90, HighMinutes: math.Inf(1), Duration: "1時間40分", Kind: TotalRow, Windows: 2, WindowMinutes: 120, Fits: true},
 		{Patch: "KB2", Platform: "2003", Hosts: 150, Kind: SkippedRow},
 	}
@@ -181,9 +181,9 @@ func TestRowKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"KB1", "", "XP", "c", "300", "2", "60.00", "55.00", "65.00", "1時間", "false", "part", "2", "120.00", "true"},
-		{"", "", "", "", "300", "2", "100.00", "90.00", "", "1時間40分", "false", "total", "2", "120.00", "true"},
-		{"KB2", "", "2003", "", "150", "", "", "", "", "", "", "skipped", "", "", ""},
+		{"KB1", "", "XP", "c", "300", "2", "60.00", "55.00", "65.00", "1時間", "false", "part", "2", "120.00", "true", "site"},
+		{"", "", "", "", "300", "2", "100.00", "90.00", "", "1時間40分", "false", "total", "2", "120.00", "true", ""},
+		{"KB2", "", "2003", "", "150", "", "", "", "", "", "", "skipped", "", "", "", ""},
 	}
 	for i, w := range want {
 		if len(recs) <= i+1 || strings.Join(recs[i+1], "|") != strings.Join(w, "|") {
@@ -194,7 +194,7 @@ func TestRowKinds(t *testing.T) {
 	if err := json.Unmarshal(j.Bytes(), &objs); err != nil {
 		t.Fatalf("%v in %s", err, j.String())
 	}
-	if len(objs) != 3 || objs[0]["row"] != "part" || objs[0]["windows"] != 2.0 || objs[0]["fits"] != true ||
+	if len(objs) != 3 || objs[0]["row"] != "part" || objs[0]["windows"] != 2.0 || objs[0]["fits"] != true || objs[0]["interval_of"] != "site" || objs[1]["interval_of"] != nil ||
 		objs[1]["row"] != "total" || objs[1]["high_minutes"] != nil || objs[1]["window_minutes"] != 120.0 ||
 		objs[2]["row"] != "skipped" || objs[2]["minutes"] != nil || objs[2]["hosts"] != 150.0 || objs[2]["consoles"] != nil {
 		t.Errorf("JSON %s", j.String())
