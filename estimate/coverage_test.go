@@ -2,7 +2,6 @@ package estimate
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -37,21 +36,7 @@ func TestIntervalCoverage(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 2))
 	for si, sigma := range sigmas {
 		for r := 0; r < replicates; r++ {
-			var obs []Observation
-			setup := make([]float64, len(tables))
-			rate := make([]float64, len(tables))
-			for ti, hosts := range tables {
-				setup[ti], rate[ti] = 3+27*rng.Float64(), 0.15+0.04*rng.Float64()
-				for _, h := range hosts {
-					m := math.Round(setup[ti] + rate[ti]*float64(h) + sigma*rng.NormFloat64())
-					obs = append(obs, Observation{KB: fmt.Sprintf("KB%d", 100000+ti), Console: "Sim", Consoles: 1,
-						Hosts: h, Minutes: max(m, 1), Source: Published})
-				}
-			}
-			cat, err := NewCatalog(obs)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cat, truth := simCatalog(t, rng, tables, 1, 1, sigma)
 			for ti, hosts := range tables {
 				pts := 0
 				if len(hosts) == 2 {
@@ -81,7 +66,7 @@ func TestIntervalCoverage(t *testing.T) {
 						}
 						olo, ohi := own.Interval(float64(hosts), level)
 						for d := 0; d < draws; d++ {
-							v := setup[ti] + rate[ti]*float64(hosts) + sigma*rng.NormFloat64()
+							v := truth[ti](float64(hosts)) + sigma*rng.NormFloat64()
 							k := &cells[si][pts][fi][li]
 							k.n++
 							if e.Low <= v && v <= e.High {

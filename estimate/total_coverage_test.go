@@ -36,21 +36,7 @@ func TestTotalCoverage(t *testing.T) {
 			cells[si][bi] = make([]cell, len(fleets))
 		}
 		for r := 0; r < replicates; r++ {
-			var obs []Observation
-			setup := make([]float64, len(tables))
-			rate := make([]float64, len(tables))
-			for ti, hosts := range tables {
-				setup[ti], rate[ti] = 3+27*rng.Float64(), 0.15+0.04*rng.Float64()
-				for _, h := range hosts {
-					m := math.Round(setup[ti] + rate[ti]*float64(h) + sigma*rng.NormFloat64())
-					obs = append(obs, Observation{KB: fmt.Sprintf("KB%d", 100000+ti), Console: "Sim", Consoles: 1,
-						Hosts: h, Minutes: max(m, 1), Source: Published})
-				}
-			}
-			cat, err := NewCatalog(obs)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cat, truth := simCatalog(t, rng, tables, 1, 1, sigma)
 			curves := make([]*Curve, len(tables))
 			for ti := range tables {
 				cs, err := cat.Curves(fmt.Sprintf("KB%d", 100000+ti), "")
@@ -76,7 +62,7 @@ func TestTotalCoverage(t *testing.T) {
 					for d := 0; d < draws; d++ {
 						var v float64
 						for _, ti := range b {
-							v += setup[ti] + rate[ti]*float64(hosts) + sigma*rng.NormFloat64()
+							v += truth[ti](float64(hosts)) + sigma*rng.NormFloat64()
 						}
 						k := &cells[si][bi][fi]
 						k.n++
@@ -88,7 +74,7 @@ func TestTotalCoverage(t *testing.T) {
 						}
 						// The first part alone, against a fresh rollout of its own.
 						e, ti := p.Jobs[0], b[0]
-						if w := setup[ti] + rate[ti]*float64(hosts) + sigma*rng.NormFloat64(); e.Low <= w && w <= e.High {
+						if w := truth[ti](float64(hosts)) + sigma*rng.NormFloat64(); e.Low <= w && w <= e.High {
 							k.part++
 						}
 					}

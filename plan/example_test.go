@@ -2,7 +2,6 @@ package plan_test
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/patchtime/patchtime/estimate"
@@ -77,13 +76,7 @@ func ExampleUnlisted() {
 // A plan calibrated to the site's own rollouts: the calibration's speed,
 // setup offset, σ and κ serve for every estimate and the window's search.
 func ExampleRequest_calibration() {
-	f, err := os.Open("../testdata/observations/site.csv")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer f.Close()
-	obs, err := estimate.ReadObservations(f)
+	obs, err := estimate.LoadObservations("../testdata/observations/site.csv")
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -141,15 +140,11 @@ func TestOnePatchLacksPlatform(t *testing.T) {
 	}
 }
 
-// TestCalibratedScaling: a calibration's σ and κ serve unless the request
-// gives its own, one at a time.
-func TestCalibratedScaling(t *testing.T) {
-	f, err := os.Open("../testdata/observations/site.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	obs, err := estimate.ReadObservations(f)
+// siteCalibration is the embedded catalog calibrated to the site's
+// rollouts of testdata/observations/site.csv.
+func siteCalibration(t *testing.T) *estimate.Calibration {
+	t.Helper()
+	obs, err := estimate.LoadObservations("../testdata/observations/site.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,6 +152,13 @@ func TestCalibratedScaling(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cal
+}
+
+// TestCalibratedScaling: a calibration's σ and κ serve unless the request
+// gives its own, one at a time.
+func TestCalibratedScaling(t *testing.T) {
+	cal := siteCalibration(t)
 	s := cal.Scenario(estimate.Scenario{})
 	req := Request{Patches: []string{"KB899588"}, Platform: "XP", Hosts: Counts(2000), Consoles: Counts(4), Calibration: cal}
 	q, err := New(estimate.Default(), req)
@@ -342,17 +344,7 @@ func TestWindowOutOfReachHasARow(t *testing.T) {
 // TestCalibratedUnlisted: a calibration's speed and offset apply to a
 // patch with no table as to any: (setup + offset) + speed × rate × hosts.
 func TestCalibratedUnlisted(t *testing.T) {
-	f, err := os.Open("../testdata/observations/site.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	obs, _ := estimate.ReadObservations(f)
-	cat := estimate.Default()
-	cal, err := cat.Calibrate(obs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, cal := estimate.Default(), siteCalibration(t)
 	pool, err := cat.Pool(estimate.DefaultConsole)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/patchtime/patchtime/bulletin"
@@ -152,7 +153,7 @@ func parseMinutes(flag, text string, positive bool) (float64, error) {
 		m = d.Minutes()
 	} else if d, err := bulletin.ParseDuration(text); err == nil {
 		m = d.Minutes()
-	} else if durationSyntax.MatchString(width.Fold.String(strings.TrimSpace(text))) {
+	} else if durationSyntax().MatchString(width.Fold.String(strings.TrimSpace(text))) {
 		// Written as a duration, but too long for either parser.
 		return 0, usagef("--%s %s: longer than 100 years (%d minutes), the longest time patchtime handles", flag, clip.Quote(text), estimate.MaxMinutes)
 	} else {
@@ -197,7 +198,9 @@ func parseSetups(fs *pflag.FlagSet, console string) ([]plan.Unlisted, error) {
 
 // durationSyntax matches what reads as a positive duration in Go's form
 // or the Japanese one, whatever its size.
-var durationSyntax = regexp.MustCompile(`^\+?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$|^[0-9]+ *時間( *[0-9]+ *分)?$|^[0-9]+ *分$`)
+var durationSyntax = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\+?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$|^[0-9]+ *時間( *[0-9]+ *分)?$|^[0-9]+ *分$`)
+})
 
 // parseCoefficient reads σ or κ: a number from 0 to estimate.MaxCoefficient.
 func parseCoefficient(flag, text string) (float64, error) {

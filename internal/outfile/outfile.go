@@ -561,11 +561,13 @@ func (e *descriptorError) Error() string { return "a descriptor" }
 // descriptorPath matches the names of a process's open descriptors; its
 // groups are the process (or "", "self", "thread-self"), the name under
 // /dev, and the number.
-var descriptorPath = regexp.MustCompile(`^/(?:dev/(stdin|stdout|stderr|fd/([0-9]+))|proc/([^/]+)(?:/task/[^/]+)?/fd/([0-9]+))$`)
+var descriptorPath = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^/(?:dev/(stdin|stdout|stderr|fd/([0-9]+))|proc/([^/]+)(?:/task/[^/]+)?/fd/([0-9]+))$`)
+})
 
 // descriptor reports whether the absolute path p names a descriptor.
 func descriptor(p string) *descriptorError {
-	m := descriptorPath.FindStringSubmatch(p)
+	m := descriptorPath().FindStringSubmatch(p)
 	switch {
 	case m == nil:
 		return nil
