@@ -28,16 +28,17 @@ import (
 
 // line is the straight line of a curve and its prediction interval, worked
 // out once from the published points by the textbook formulas:
-// ŷ = a + b·x, half = t·√(s²(1 + 1/n + (x − x̄)²/Sxx)).
+// ŷ = a + b·x, half = t·√(s² − δ + s²(1/n + (x − x̄)²/Sxx)), δ the part of
+// s² a new rollout does not carry (fit.Fit.Offset).
 type line struct {
-	a, b, s2, t, n, xbar, sxx float64
-	lo, hi                    float64 // the data's fleet range
+	a, b, s2, d, t, n, xbar, sxx float64
+	lo, hi                       float64 // the data's fleet range
 }
 
 func lineOf(c *estimate.Curve) line {
 	f := c.Fit()
 	pts := c.Points()
-	l := line{a: f.Intercept, b: f.Slope, s2: f.Variance, t: f.Critical(c.Level()), n: float64(len(pts))}
+	l := line{a: f.Intercept, b: f.Slope, s2: f.Variance, d: f.Offset, t: f.Critical(c.Level()), n: float64(len(pts))}
 	for _, p := range pts {
 		l.xbar += float64(p.Hosts) / l.n
 	}
@@ -89,7 +90,7 @@ func BenchmarkEstimate(b *testing.B) {
 			h := 1 + i&4095
 			x := float64(h)
 			y := l.a + l.b*x
-			half := l.t * math.Sqrt(l.s2*(1+1/l.n+(x-l.xbar)*(x-l.xbar)/l.sxx))
+			half := l.t * math.Sqrt(l.s2-l.d+l.s2*(1/l.n+(x-l.xbar)*(x-l.xbar)/l.sxx))
 			e := estimate.Estimate{Scenario: estimate.Scenario{Hosts: h, Scaling: estimate.Scaling{Consoles: 1}},
 				Span: estimate.Span{Minutes: y, Low: math.Max(0, y-half), High: y + half, Level: 0.95, Extrapolated: x < l.lo || x > l.hi}}
 			sum += e.Minutes + e.Low + e.High
@@ -206,7 +207,7 @@ func writeBaseline(w io.Writer, c *estimate.Curve, hosts, consoles int) error {
 		for k := 1; k <= consoles; k++ {
 			x := float64((h + k - 1) / k)
 			y := l.a + l.b*x
-			half := l.t * math.Sqrt(l.s2*(1+1/l.n+(x-l.xbar)*(x-l.xbar)/l.sxx))
+			half := l.t * math.Sqrt(l.s2-l.d+l.s2*(1/l.n+(x-l.xbar)*(x-l.xbar)/l.sxx))
 			buf = append(buf, prefix...)
 			buf = strconv.AppendInt(buf, int64(h), 10)
 			buf = append(buf, ',')

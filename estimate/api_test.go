@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -319,7 +320,8 @@ func TestSummaryByHand(t *testing.T) {
 	}
 	if s.Name != "KB899588 Windows XP SP1/SP1a/SP2 (UpdateEXPERT 6.1)" || s.Model != fit.AffineModel || s.Formula != "minutes = setup + perHost × hosts" ||
 		s.Given || s.Calibrated || s.Points != 4 || s.DF != 2 || s.IntervalDF != 8 || s.Level != 0.95 || s.Method != StudentT || s.Floor ||
-		!s.Noise.Pooled || s.Noise.Disagrees || s.NoiseNote != "variance pooled over the 4 distinct published tables of the console (8 degrees of freedom)" {
+		!s.Noise.Pooled || s.Noise.Disagrees || !near(s.Noise.Fresh, s2-1.0/24, 1e-12) ||
+		s.NoiseNote != fmt.Sprintf("variance pooled over the 4 distinct published tables of the console (8 degrees of freedom); a new, unrounded rollout is taken to scatter by s² − 1/24 = %.4g min² (half the rounding's 1/12 left out)", s2-1.0/24) {
 		t.Errorf("summary %+v", s)
 	}
 	want := []Coefficient{

@@ -60,7 +60,7 @@ func newCurve(e *entry) (*Curve, error) {
 	c := &Curve{series: e.Series, points: e.points, fit: sel.Best, tried: sel.Fits, reason: sel.Reason}
 	if n.ok {
 		c.noise = n.Noise
-		c.fit = c.fit.WithNoise(n.Variance, n.DF, 0)
+		c.fit = c.fit.WithNoise(n.Variance, n.DF, freshOffset)
 	}
 	c.minHosts, c.maxHosts = int(slices.Min(x)), int(slices.Max(x))
 	return c.setLevel(DefaultLevel), nil

@@ -53,13 +53,14 @@ func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math
 
 // TestIntervalByHand: KB899588 at 1200 hosts. The variance is pooled over
 // the console's four distinct tables, s² = noisePoolByHand() on 8 degrees of
-// freedom, above the 1/12 floor; the half-width is
-// t(0.975, 8)·√(s²(1 + 1/4 + (1200 − 225)²/122500)).
+// freedom, above the 1/12 floor; a new, unrounded rollout is taken to carry
+// half the rounding variance less (δ = 1/24 min²), so the half-width is
+// t(0.975, 8)·√(s² − 1/24 + s²(1/4 + (1200 − 225)²/122500)).
 func TestIntervalByHand(t *testing.T) {
 	c := curve(t, "KB899588", "XP")
 	s2 := noisePoolByHand()
 	y := 41534.0 / 196
-	half := t975df8 * math.Sqrt(s2*(1.25+975*975/122500.0))
+	half := t975df8 * math.Sqrt(s2-1.0/24+s2*(0.25+975*975/122500.0))
 	e, err := c.Estimate(Scenario{Hosts: 1200})
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +73,7 @@ func TestIntervalByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	e90, _ := c90.Estimate(Scenario{Hosts: 1200})
-	if half90 := t950df8 * math.Sqrt(s2*(1.25+975*975/122500.0)); !near(e90.High-e90.Minutes, half90, 1e-9) {
+	if half90 := t950df8 * math.Sqrt(s2-1.0/24+s2*(0.25+975*975/122500.0)); !near(e90.High-e90.Minutes, half90, 1e-9) {
 		t.Errorf("90%% half-width %v, want %v", e90.High-e90.Minutes, half90)
 	}
 	if c.Level() != 0.95 {
@@ -87,7 +88,9 @@ func TestIntervalByHand(t *testing.T) {
 
 // TestRoundingFloor: points exactly on minutes = 10 + hosts/5 fit with no
 // residual. Whole minutes, as published, get the 1/12 min² floor, so the
-// half-width at 250 hosts is t(0.975, 2)·√((1/12)(1 + 1/4 + 25²/122500));
+// half-width at 250 hosts is t(0.975, 2)·√(1/12 − 1/24 + (1/12)(1/4 +
+// 25²/122500)), δ = 1/24 being the part of the rounding a new rollout is
+// taken not to carry;
 // decimal minutes, as measured, get none.
 func TestRoundingFloor(t *testing.T) {
 	whole := "kb,consoles,hosts,minutes\nKB1,1,50,20\nKB1,1,100,30\nKB1,1,250,60\nKB1,1,500,110\n"
@@ -100,7 +103,7 @@ func TestRoundingFloor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	half := t975df2 * math.Sqrt(1.0/12*(1.25+625/122500.0))
+	half := t975df2 * math.Sqrt(1.0/12-1.0/24+1.0/12*(0.25+625/122500.0))
 	if !near(e.Minutes, 60, 1e-9) || !near(e.High-e.Minutes, half, 1e-9) {
 		t.Errorf("whole minutes: %v [%v, %v], want 60 ± %v", e.Minutes, e.Low, e.High, half)
 	}
@@ -230,8 +233,9 @@ func TestPool(t *testing.T) {
 	}
 	// A patch with no table: 12 minutes of setup plus the pooled rate. The
 	// setup is known, and the rate of a patch never measured varies from
-	// table to table by τ², so Var = s² + hosts²·(SE(β)² + τ²), with t on
-	// one fewer degrees of freedom than there are tables, t(0.975, 3).
+	// table to table by τ², so Var = s² − 1/24 + hosts²·(SE(β)² + τ²) (a
+	// new rollout is not rounded, as for a table's own curve), with t on
+	// two fewer degrees of freedom than there are tables, t(0.975, 2).
 	c, err := p.WithSetup(mins(12))
 	if err != nil {
 		t.Fatal(err)
@@ -247,7 +251,7 @@ func TestPool(t *testing.T) {
 	if got := p.RateSpread(); !near(got*got, tau2, 1e-9) {
 		t.Errorf("RateSpread² = %v, want τ² = %v", got*got, tau2)
 	}
-	half := t975df3 * math.Sqrt(s2+1e6*(s2/sxx+tau2))
+	half := t975df2 * math.Sqrt(s2-1.0/24+1e6*(s2/sxx+tau2))
 	if !near(e.Minutes, 12+1000*beta, 1e-12) || !near(e.High-e.Minutes, half, 1e-9) || !e.Extrapolated {
 		t.Errorf("setup 12 + pooled rate at 1000: %v ± %v (extrapolated %v), want %v ± %v, extrapolated",
 			e.Minutes, e.High-e.Minutes, e.Extrapolated, 12+1000*beta, half)

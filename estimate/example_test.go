@@ -70,6 +70,6 @@ func ExampleCSVWriter() {
 	}
 	// Output:
 	// patch,bulletin,platform,console,hosts,consoles,minutes,low_minutes,high_minutes,duration,extrapolated,row,windows,window_minutes,fits,interval_of
-	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,100,1,26.67,25.84,27.50,27分,false,part,,,,lab
-	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,2000,1,350.84,347.16,354.52,5時間51分,true,part,,,,lab
+	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,100,1,26.67,25.99,27.36,27分,false,part,,,,lab
+	// KB937894,MS07-065,Windows XP SP2,UpdateEXPERT 6.1,2000,1,350.84,347.19,354.49,5時間51分,true,part,,,,lab
 }

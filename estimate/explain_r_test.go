@@ -43,7 +43,7 @@ func TestExplainMatchesR(t *testing.T) {
 		}
 		seen[key] = true
 		curves++
-		checkExplain(t, s.String(), c.Summary(), w)
+		checkExplain(t, s.String(), c, w)
 	}
 	for k := range want {
 		if !seen[k] {
@@ -55,8 +55,9 @@ func TestExplainMatchesR(t *testing.T) {
 	}
 }
 
-func checkExplain(t *testing.T, name string, s estimate.Summary, w map[string]float64) {
+func checkExplain(t *testing.T, name string, c *estimate.Curve, w map[string]float64) {
 	t.Helper()
+	s := c.Summary()
 	get := func(f string) float64 {
 		v, ok := w[f]
 		if !ok {
@@ -108,6 +109,14 @@ func checkExplain(t *testing.T, name string, s estimate.Summary, w map[string]fl
 	if s.IntervalDF != int(get("interval_df")) {
 		t.Errorf("%s: interval df %d, R gives %g", name, s.IntervalDF, get("interval_df"))
 	}
+	printed("variance of a new rollout", s.Noise.Fresh, get("fresh"), func(v float64) string { return fmt.Sprintf("%.4g", v) }, true)
+	e, err := c.Estimate(estimate.Scenario{Hosts: 1200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	printed("estimate at 1200 hosts", e.Minutes, get("fit1200"), fixed(2), true)
+	printed("95% half-width at 1200 hosts", e.High-e.Minutes, get("half1200"), fixed(2), true)
+	printed("95% half-width at 1200 hosts, below", e.Minutes-e.Low, get("half1200"), fixed(2), true)
 	printed("R²", s.R2, get("r2"), num5, true)
 	printed("leave-one-out RMSE", s.LOO, get("loo"), num5, true)
 	printed("PRESS", s.PRESS, get("press"), num5, true)

@@ -29,13 +29,16 @@ import (
 // over the k distinct tables. A patch with no table, setup a given, is
 // then predicted at x hosts as a + β·x with
 //
-//	se²(x) = s² + x²·(SE(β)² + τ²),  interval ± t(k−1)·se(x),
+//	se²(x) = (s² − δ) + x²·(SE(β)² + τ²),  interval ± t(k−2)·se(x),
 //
-// s² that of the pooled fit. The t is on k − 1 degrees of freedom, not
-// the pooled fit's, because far out (where a rollout plan needs it) the
-// variance is the rate's, estimated from k tables' rates
-// (TestUnmeasuredCoverage). On UpdateEXPERT 6.1, τ ≈ 0.0005
-// min/host beside SE(β) ≈ 0.0005: the four tables' rates spread (SD
+// s² that of the pooled fit, δ = 1/24 min² when the tables are published
+// in whole minutes (a new rollout is not rounded; see Noise). The t is on
+// k − 2 degrees of freedom (at least 1), not the pooled fit's, because
+// far out (where a rollout plan needs it) the variance is the rate's,
+// estimated from k tables' rates, as in the prediction interval of a
+// random-effects meta-analysis (TestUnmeasuredCoverage). On UpdateEXPERT
+// 6.1, τ ≈ 0.0006 min/host beside SE(β) ≈ 0.0005: the four tables' rates
+// spread (SD
 // 0.0011) more than SE(β) alone allows. The zero Pool pools nothing: its rate is NaN, and the
 // curves asked of it are errors.
 type Pool struct {
@@ -43,7 +46,8 @@ type Pool struct {
 	entries  []*entry
 	fit      *fit.PooledFit
 	err      error
-	tables   int // distinct tables pooled
+	tables   int  // distinct tables pooled
+	whole    bool // every pooled table is published in whole minutes: a new rollout carries less than s² (see freshOffset)
 	minHosts int
 	maxHosts int
 }
@@ -151,8 +155,11 @@ func (p *Pool) curve(e *entry) *Curve {
 // given setup time, plus the pooled per-host rate. The setup is taken
 // as known; the interval reflects the rate's uncertainty, the spread of
 // the true rate between patches (τ², see Pool) and the rollout noise of
-// the pooled data: se²(x) = s² + x²·(SE(β)² + τ²), with Student's t on
-// k − 1 degrees of freedom for k distinct tables (see Pool). Its extrapolation range is the pooled data's.
+// the pooled data: se²(x) = (s² − δ) + x²·(SE(β)² + τ²), with Student's t
+// on k − 2 degrees of freedom for k distinct tables (at least 1; see
+// fit.PooledFit.WithIntercept). δ is 1/24 min² when every pooled table
+// is published in whole minutes, as for a published table's own curve
+// (see Noise), 0 otherwise. Its extrapolation range is the pooled data's.
 func (p *Pool) WithSetup(d time.Duration) (*Curve, error) {
 	setup := d.Minutes()
 	if !setupOK(setup) {
@@ -161,7 +168,11 @@ func (p *Pool) WithSetup(d time.Duration) (*Curve, error) {
 	if !p.ok() {
 		return nil, errors.New("estimate: not a pool (the zero Pool); get pools from a Catalog")
 	}
-	c := &Curve{series: Series{Console: p.console}, fit: p.fit.WithIntercept(setup), given: true,
+	f := p.fit.WithIntercept(setup)
+	if p.whole {
+		f = f.WithNoise(f.Variance, f.NoiseDF, freshOffset)
+	}
+	c := &Curve{series: Series{Console: p.console}, fit: f, given: true,
 		reason:   fmt.Sprintf("setup %.2f min given; per-host rate pooled over the %d distinct tables of %s", setup, p.tables, consoleName(p.console)),
 		minHosts: p.minHosts, maxHosts: p.maxHosts}
 	return c.setLevel(DefaultLevel), nil

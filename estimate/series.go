@@ -299,7 +299,7 @@ func (c *Catalog) pool() {
 				p.minHosts, p.maxHosts = min(p.minHosts, int(xi)), max(p.maxHosts, int(xi))
 			}
 		}
-		p.tables = len(xs)
+		p.tables, p.whole = len(xs), o != nil
 		p.fit, p.err = fit.Pooled(xs, ys, o)
 		if p.err != nil {
 			p.err = fmt.Errorf("no pooled rate for console %s: %w", clip.Quote(p.console), explainFitError(p.err))

@@ -38,7 +38,7 @@ type Summary struct {
 	About        string         // what the intervals are about, in words (see Curve.Reference)
 	IntervalDF   int            // degrees of freedom of the intervals' Student's t (and of the p-values): DF, or the pool's when Noise.Pooled
 	Noise        Noise          // for a published table's curve, how its variance was found (see Curve.Noise); zero for others
-	NoiseNote    string         // Noise in words: "variance pooled over …", or why the table keeps its own (Noise.Disagrees); "" for other curves
+	NoiseNote    string         // Noise in words: "variance pooled over …", or why the table keeps its own (Noise.Disagrees), and what part of it a new rollout carries (for a curve made from a setup time, only that); "" for other curves
 }
 
 // Coefficient is one coefficient of a curve's fit with its test against
@@ -127,6 +127,9 @@ func (c *Curve) Summary() Summary {
 	}
 	s.Floor = f.RMSE*f.RMSE < f.Variance*(1-1e-9) || math.IsNaN(f.RMSE) && f.Variance == roundingVariance
 	s.IntervalDF, s.Noise, s.NoiseNote = f.NoiseDF, c.noise, c.noise.String()
+	if c.given && f.Offset > 0 {
+		s.NoiseNote = Noise{Fresh: f.Variance - f.Offset}.fresh()
+	}
 	if c.Reference() == Site {
 		s.About = "the site's next rollout"
 	} else {

@@ -96,7 +96,8 @@ func holdOut(t *testing.T, table []Observation, others [][]Observation, level fl
 // fewer than 14 has probability under 5% were the cells independent).
 // With t on the pooled df, the 500-host cell of the table of rate 0.1706
 // (MS07-065 Windows XP SP2) fell outside, with or without τ²: the other
-// three tables' τ̂ is 0. With t on k − 1 = 2 df all 16 are inside.
+// three tables' τ̂ is 0. With t on k − 1 = 2 df, and on k − 2 = 1 df as
+// now, all 16 are inside.
 func TestUnmeasuredHoldOut(t *testing.T) {
 	tables := distinctTables(t, "UpdateEXPERT 6.1")
 	if len(tables) != 4 {
@@ -139,10 +140,13 @@ func TestUnmeasuredHoldOut(t *testing.T) {
 // with τ = 0.001. A sixth patch, drawn alike, has no table: its true
 // setup is given and its rate is the pool's. The new rollout is its true
 // line plus fresh N(0, σ²). "before" drops τ̂² (Var = s² + x²·SE(β)²,
-// t on k−1 df), "after" is what WithSetup gives. With τ̂² but t on the
+// t on k−2 df), "after" is what WithSetup gives. With τ̂² but t on the
 // pooled fit's 12 df it was 94.3/88.6/84.2% at 500/1000/5000 hosts for
-// σ = 0.3, 92.5/90.0% at 1000/5000 for σ = 0.6; without either, 70.6% at
-// 5000 hosts, σ = 0.3. Seeded.
+// σ = 0.3, 92.5/90.0% at 1000/5000 for σ = 0.6; with t on k − 1 = 4 df,
+// 91.7% at 5000 hosts for σ = 0.3 (τ̂ is 0 in four catalogs of ten);
+// without either, 70.6% at 5000 hosts, σ = 0.3. On k − 2 df it never
+// falls below 93%, and over-covers where the rollout noise, not the
+// rate, dominates (up to 99.8% at 100 hosts). Seeded.
 func TestUnmeasuredCoverage(t *testing.T) {
 	replicates := 3000
 	if testing.Short() {
@@ -218,13 +222,11 @@ func TestUnmeasuredCoverage(t *testing.T) {
 			bef, aft := 100*float64(k.before)/float64(k.n), 100*float64(k.after)/float64(k.n)
 			fmt.Fprintf(&b, "%-5.1f %-6d %5.1f → %5.1f\n", sigma, hosts, bef, aft)
 			switch {
-			case sigma < 0.5 && hosts >= 5000 && aft >= 90: // known: τ̂ is 0 in 4 catalogs of 10, and s² says little of the rate
-				t.Logf("σ %.1f, %d hosts: coverage %.1f%%, below 93%%", sigma, hosts, aft)
 			case aft < 93:
 				t.Errorf("σ %.1f, %d hosts: coverage %.1f%%, below 93%%", sigma, hosts, aft)
-			case hosts >= 500 && aft > 99:
+			case hosts >= 1000 && aft > 99:
 				t.Errorf("σ %.1f, %d hosts: coverage %.1f%%, above 99%%", sigma, hosts, aft)
-			case aft > 99: // known: at 100 hosts the rounding floor of s² widens the interval, as in TestIntervalCoverage
+			case aft > 99: // known: t on k − 2 df is wide where the rollout noise dominates
 				t.Logf("σ %.1f, %d hosts: coverage %.1f%%, above 99%%", sigma, hosts, aft)
 			}
 		}

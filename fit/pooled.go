@@ -177,11 +177,14 @@ func between(xs, ys [][]float64, xbar, ybar []float64, beta, s2, floor float64) 
 //
 // and new points scatter with the pooled variance s²: a new point's
 // prediction variance is s² + x²·(SE(β)² + τ²). Its NoiseDF, that of the
-// intervals' t, is k − 1 for the k = SlopeGroups groups with a slope (at
-// least 1, at most DF): at the fleet sizes where a new group's interval
-// matters the slope term dominates, and τ² rests on k slopes, not on the
-// DF residuals (with DF, a simulation of five tables whose rates differ
-// by 0.001 covered 84% at 5000 hosts, σ = 0.3, for 95%). With fewer than
+// intervals' t, is k − 2 for the k = SlopeGroups groups with a slope (at
+// least 1, at most DF), as in the prediction interval of a random-effects
+// meta-analysis (Higgins, Thompson and Spiegelhalter 2009): at the fleet
+// sizes where a new group's interval matters the slope term dominates,
+// and τ² rests on k slopes, not on the DF residuals. In a simulation of
+// five tables whose rates differ by 0.001, a 95% interval at 5000 hosts
+// (σ = 0.3) covered 84% with DF and 92% with k − 1, where τ̂ = 0 in four
+// catalogs of ten; k − 2 covers 94%. With fewer than
 // two groups τ² cannot be estimated, and the fit claims no interval: its
 // Variance is NaN (Critical is +Inf). It has no points: N is 0, and R²,
 // PRESS and AICc are NaN.
@@ -197,6 +200,6 @@ func (p *PooledFit) WithIntercept(a float64) *Fit {
 		c += p.Tau2 / p.Variance
 	}
 	return &Fit{Model: PooledModel, Intercept: a, Slope: p.Slope, Exponent: 1, SlopeSE: math.Sqrt(p.SlopeSE*p.SlopeSE + p.Tau2),
-		DF: p.DF, NoiseDF: min(p.DF, max(p.SlopeGroups-1, 1)), RMSE: p.RMSE, Variance: p.Variance, R2: math.NaN(), PRESS: math.NaN(), AICc: math.NaN(),
+		DF: p.DF, NoiseDF: min(p.DF, max(p.SlopeGroups-2, 1)), RMSE: p.RMSE, Variance: p.Variance, R2: math.NaN(), PRESS: math.NaN(), AICc: math.NaN(),
 		k: 2, cov: [3][3]float64{1: {1: c}}}
 }

@@ -7,7 +7,7 @@ import (
 
 // TestPooledSpread checks τ² (DerSimonian–Laird) by hand on the four
 // distinct UpdateEXPERT 6.1 tables, and that WithIntercept's variance and
-// band carry it: Var(ŷ(x)) = s² + x²·(SE(β)² + τ²), t on k − 1 df.
+// band carry it: Var(ŷ(x)) = s² + x²·(SE(β)² + τ²), t on k − 2 df.
 func TestPooledSpread(t *testing.T) {
 	x := []float64{50, 100, 250, 500}
 	ys := [][]float64{{18, 27, 52, 94}, {34, 43, 68, 110}, {19, 27, 53, 95}, {18, 27, 52, 95}}
@@ -47,11 +47,12 @@ func TestPooledSpread(t *testing.T) {
 	}
 	t.Logf("rate %.5f ± %.5f, τ = %.5f, Q = %.3f on 3 df", p.Slope, p.SlopeSE, math.Sqrt(p.Tau2), p.Q)
 	f := p.WithIntercept(12)
-	if f.NoiseDF != 3 || math.Abs(f.SlopeSE-math.Sqrt(p.SlopeSE*p.SlopeSE+tau2)) > 1e-12 {
-		t.Errorf("NoiseDF %d, SlopeSE %v; want 3, %v", f.NoiseDF, f.SlopeSE, math.Sqrt(p.SlopeSE*p.SlopeSE+tau2))
+	if f.NoiseDF != 2 || math.Abs(f.SlopeSE-math.Sqrt(p.SlopeSE*p.SlopeSE+tau2)) > 1e-12 {
+		t.Errorf("NoiseDF %d, SlopeSE %v; want 2, %v", f.NoiseDF, f.SlopeSE, math.Sqrt(p.SlopeSE*p.SlopeSE+tau2))
 	}
 	for _, h := range []float64{100, 5000} {
-		want := critical(3, 0.95) * math.Sqrt(p.Variance+h*h*(p.SlopeSE*p.SlopeSE+tau2))
+		want := 4.302652729911275 * math.Sqrt( // t(0.975, 2), R: qt(0.975, 2)
+			p.Variance+h*h*(p.SlopeSE*p.SlopeSE+tau2))
 		lo, hi := f.Interval(h, 0.95)
 		c, q0, q1, q2, ok := f.Band(0.95)
 		d := h - c

@@ -40,7 +40,7 @@ func Example() {
 	// KB937894 Windows XP SP2: 3000 hosts, 66.6 min
 	// KB937894 Windows 2000 SP4: 800 hosts, 25.5 min
 	// KB885881 Windows Server 2003: 150 hosts, 28.7 min
-	// total: 3950 hosts on 9 consoles, 224.5 min (95% 221.5–227.4)
+	// total: 3950 hosts on 9 consoles, 224.5 min (95% 222.0–226.9)
 	// skipped: KB937894 on 2003
 	// skipped: KB885881 on XP
 	// skipped: KB885881 on 2000

@@ -13,6 +13,9 @@
 # a table whose own s² disagrees with the pool of the others (two-sided F
 # test, p < 1%, both variances at least 1/12) keeps its own. Standard
 # errors, t values and p-values use that s² and its degrees of freedom.
+# A new, unrounded rollout is taken to scatter by s² − 1/24 ("fresh"); the
+# 95% prediction interval at 1200 hosts is ŷ ± qt(0.975, df)·√(s² − 1/24 +
+# s²·h), h = se.fit²/σ̂² from predict() ("fit1200", "half1200").
 #
 # The power model y = a + b·x^c: c in [0.2, 5]; for each c the linear part
 # (a, b) is solved by least squares, and the profile RSS(c) is minimised
@@ -111,6 +114,10 @@ for (k in names(tabs)) {
   }
   add(k, "rmse", sm$sigma); add(k, "df", f$df.residual)
   add(k, "variance", s2); add(k, "interval_df", ndf)
+  add(k, "fresh", s2 - 1/24)
+  pr <- predict(f, newdata = data.frame(x = 1200), se.fit = TRUE)
+  h <- pr$se.fit^2 / sm$sigma^2
+  add(k, "fit1200", pr$fit[[1]]); add(k, "half1200", qt(0.975, ndf) * sqrt(s2 - 1/24 + s2 * h))
   add(k, "r2", sm$r.squared)
   h <- hatvalues(f)
   press <- sum((resid(f) / (1 - h))^2)
