@@ -384,7 +384,7 @@ func (cal *Calibration) Apply(c *Curve) *Curve {
 	line := fit.Line(c.Setup()+cal.offset, cal.speed*b, c.fit.Exponent,
 		[2][2]float64{{cov[0][0], b * cov[0][1]}, {b * cov[1][0], b * b * cov[1][1]}}, cal.lin.Variance, df)
 	d := *c
-	d.fit, d.tried = line, nil
+	d.fit, d.tried, d.noise = line, nil, Noise{} // the calibration's noise, not the table's
 	d.reason = fmt.Sprintf("calibrated to %d observed rollouts: per-host time × %.3f, setup %+.2f min", cal.lin.N, cal.speed, cal.offset)
 	d.points = nil
 	for i, o := range cal.obs {

@@ -374,3 +374,40 @@ func TestChoice(t *testing.T) {
 		t.Error("Fit() shares its residuals with the curve")
 	}
 }
+
+// TestPooledFreshOffset: curves of a pool of tables published in whole
+// minutes leave 1/24 min² of the pooled variance out of a new rollout's
+// part, as a table's own curve does; a pool with decimal minutes (not
+// rounded) leaves nothing out.
+func TestPooledFreshOffset(t *testing.T) {
+	cs, err := Default().PooledCurves("KB899588", "XP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Default().Pool("UpdateEXPERT 6.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.WithSetup(mins(12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*Curve{cs[0], s} {
+		if f := c.Fit(); f.Offset != 1.0/24 {
+			t.Errorf("%s: offset %v, want 1/24", c.Series(), f.Offset)
+		}
+	}
+	decimals := "kb,consoles,hosts,minutes\nKB1,1,50,20.5\nKB1,1,100,30.7\nKB1,1,250,60.1\nKB1,1,500,110.4\n" +
+		"KB2,1,50,25.5\nKB2,1,100,35.2\nKB2,1,250,65.9\nKB2,1,500,115.1\n"
+	cat, err := ReadCatalog(strings.NewReader(decimals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pcs, err := cat.PooledCurves("KB1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := pcs[0].Fit(); f.Offset != 0 {
+		t.Errorf("decimal minutes: offset %v, want 0", f.Offset)
+	}
+}

@@ -86,7 +86,7 @@ func (p *noisePool) get(e *entry) noiseOf {
 // (fit.Fit.WithNoise). The points carry the rounding to whole minutes, a
 // new rollout does not: s² estimates σ² + 1/12, the new rollout scatters
 // by σ² alone. Subtracting nothing over-covers where the lab noise is
-// small (a 95% interval held 98.6% of new rollouts at σ = 0.3 min);
+// small (a 95% interval held up to 98.8% of new rollouts at σ = 0.3 min);
 // subtracting all of 1/12 under-covers (91%), since max(s² − 1/12, 0) on
 // 8 degrees of freedom is often near zero. Half of it, δ = 1/24, is the
 // choice the simulation supports: within 2 points below and 3 above

@@ -33,7 +33,8 @@ import (
 //
 // s² that of the pooled fit, δ = 1/24 min² when the tables are published
 // in whole minutes (a new rollout is not rounded; see Noise). The t is on
-// k − 2 degrees of freedom (at least 1), not the pooled fit's, because
+// k − 2 degrees of freedom (at least 1: with two or three tables t(1) =
+// 12.7, a wide interval, the honest price of so few), not the pooled fit's, because
 // far out (where a rollout plan needs it) the variance is the rate's,
 // estimated from k tables' rates, as in the prediction interval of a
 // random-effects meta-analysis (TestUnmeasuredCoverage). On UpdateEXPERT
@@ -142,7 +143,11 @@ func (p *Pool) DataRange() (lo, hi int) {
 
 // curve returns the pooled curve of one of the pool's series.
 func (p *Pool) curve(e *entry) *Curve {
-	c := &Curve{series: e.Series, points: e.points, fit: p.fit.Groups[e.poolItem],
+	f := p.fit.Groups[e.poolItem]
+	if p.whole {
+		f = f.WithNoise(f.Variance, f.NoiseDF, freshOffset) // a new rollout is not rounded, as for a table's own curve
+	}
+	c := &Curve{series: e.Series, points: e.points, fit: f,
 		reason:   fmt.Sprintf("pooled: the per-host rate is shared by the %d distinct tables of %s (%d series)", p.tables, consoleName(p.console), len(p.entries)),
 		minHosts: math.MaxInt}
 	for _, xi := range e.x {

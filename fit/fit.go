@@ -141,9 +141,9 @@ func (f *Fit) At(x float64) float64 { return f.Intercept + f.Slope*f.G(x) }
 //
 //	se = √(max(s² − δ, 0) + s²·jᵀ(JᵀJ)⁻¹j),
 //
-// where s² is Variance, δ is Offset (0 unless set by WithNoise, when it is
-// s²·(1 + jᵀ(JᵀJ)⁻¹j) as in ordinary least squares) and j is the gradient
-// of ŷ in the coefficients at x. The error grows with the distance of x
+// where s² is Variance, δ is Offset and j is the gradient of ŷ in the
+// coefficients at x. With δ = 0 (unless set by WithNoise) se² is
+// s²·(1 + jᵀ(JᵀJ)⁻¹j), as in ordinary least squares. The error grows with the distance of x
 // from the data.
 func (f *Fit) Predict(x float64) (y, se float64) {
 	if f.k == 2 && f.Model != PowerModel { // the common case, kept small enough to inline
@@ -174,7 +174,9 @@ func (f *Fit) fresh() float64 { return max(f.Variance-f.Offset, 0) }
 // variance 1/12 when the rounding is uniform, on top of the noise σ² of
 // the process; their residual variance estimates σ² + 1/12, which is what
 // the fitted line's error carries (the s²·h term), while a new, unrounded
-// observation scatters by σ² alone: δ = 1/12. And groups of points that
+// observation scatters by σ² alone: δ = 1/12 would take all of the
+// rounding out (package estimate takes half, 1/24, which its simulations
+// support better: max(s² − 1/12, 0) is too often near zero). And groups of points that
 // share their noise may pool it: s² = Σ RSS_g / Σ df_g over the groups,
 // df = Σ df_g, which gives a group with few points the degrees of freedom
 // of all.

@@ -12,10 +12,11 @@ df <- 4 * (4 - 2)
 s2 <- max(sum(rss) / df, 1/12)
 cat(sprintf("pooled s2 = %.10g on %d df\n", s2, df))
 # KB899588 at 1200 hosts on one console: the 95% prediction interval with
-# the pooled noise, se^2 = s2 (1 + 1/n + (x0 - xbar)^2 / Sxx).
+# the pooled noise, of which a new, unrounded rollout is taken to carry
+# s2 - 1/24: se^2 = s2 - 1/24 + s2 (1/n + (x0 - xbar)^2 / Sxx).
 fit <- lm(tables$kb899588 ~ x)
 x0 <- 1200
 yhat <- sum(coef(fit) * c(1, x0))
-se <- sqrt(s2 * (1 + 1/4 + (x0 - mean(x))^2 / sum((x - mean(x))^2)))
+se <- sqrt(s2 - 1/24 + s2 * (1/4 + (x0 - mean(x))^2 / sum((x - mean(x))^2)))
 t <- qt(0.975, df)
 cat(sprintf("KB899588 at 1200 hosts: %.10g, 95%% %.10g to %.10g\n", yhat, yhat - t * se, yhat + t * se))
