@@ -519,7 +519,7 @@ func TestZeroValueMethods(t *testing.T) {
 // minutes and in the UpdateEXPERT style.
 func TestWindowDuration(t *testing.T) {
 	w := Window{Length: 2*time.Hour + 30*time.Minute, Upper: true}
-	if w.Minutes() != 150 || w.String() != "2時間30分" {
+	if w.Minutes() != 150 || w.String() != "2h30m" {
 		t.Errorf("%+v: %v minutes, %q", w, w.Minutes(), w.String())
 	}
 }

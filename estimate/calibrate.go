@@ -170,9 +170,10 @@ var ErrTooFewObservations = errors.New("too few observations")
 // well (constrained to be ≥ 0) when the observations use at least three
 // distinct console counts. Each observation must name a series of the
 // catalog that has a curve: its KB and, where the KB has several series,
-// its platform or package. It needs at least 3 observations at two or more
-// per-console loads, and 5 for σ and κ; errors name the observation's
-// line.
+// its platform or package (a platform matches the rows whose name holds
+// it, and the one row whose name it is, ignoring case). It needs at least
+// 3 observations at two or more per-console loads, and 5 for σ and κ;
+// errors name the observation's line.
 func (c *Catalog) Calibrate(obs []Observation) (*Calibration, error) {
 	if len(obs) < minCalibration {
 		return nil, &TooFewError{What: tooFewRollouts, Need: minCalibration, Have: len(obs)}
@@ -332,6 +333,16 @@ func (c *Catalog) observed(o *Observation) (*Curve, error) {
 			continue
 		}
 		match = append(match, e)
+	}
+	if len(match) > 1 && o.Platform != "" {
+		// The platform as the catalog prints it (as estimate's CSV output
+		// gives it) names its row even when it is part of another's name.
+		for _, e := range match {
+			if fold(e.Platform) == fold(o.Platform) {
+				match = []*entry{e}
+				break
+			}
+		}
 	}
 	switch {
 	case len(match) == 0:

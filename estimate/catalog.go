@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/internal/clip"
+	"github.com/patchtime/patchtime/internal/suggest"
 	"golang.org/x/text/encoding/japanese"
 )
 
@@ -143,23 +143,16 @@ func LoadCatalog(path string) (*Catalog, error) {
 }
 
 // LoadObservations reads the observations in the catalog file at path
-// (see ReadObservations), such as a site's own measured rollouts. Errors
+// (see ReadObservations), such as a site's own measured rollouts: it is
+// LoadObservationFile without the account of the rows skipped. Errors
 // about its content are *CatalogError values that name the file and line;
 // errors opening or reading it are the operating system's.
 func LoadObservations(path string) ([]Observation, error) {
-	f, err := os.Open(path)
+	f, err := LoadObservationFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	obs, err := ReadObservations(f)
-	if err != nil {
-		return nil, inFile(err, path)
-	}
-	for i := range obs {
-		obs[i].File = path
-	}
-	return obs, nil
+	return f.Observations, nil
 }
 
 // inFile names the file in a *CatalogError.
@@ -181,15 +174,55 @@ func ReadCatalog(r io.Reader) (*Catalog, error) {
 	return NewCatalog(obs)
 }
 
-// ReadObservations reads a catalog CSV: a header naming the columns (see
-// CatalogColumns), then one observation per row. The text is UTF-8, with
-// or without a byte-order mark, or Shift_JIS as Excel saves it in Japanese.
-// The minutes column takes decimal minutes or a Japanese duration such as
-// "1時間28分".
+// ReadObservations reads a catalog CSV and returns its observations: it is
+// ReadObservationFile without the account of the rows skipped, which are
+// left out silently.
+func ReadObservations(r io.Reader) ([]Observation, error) {
+	f, err := ReadObservationFile(r)
+	if err != nil {
+		return nil, err
+	}
+	return f.Observations, nil
+}
+
+// ReadObservationFile reads a catalog CSV: a header naming the columns
+// (see CatalogColumns), then one observation per row. The text is UTF-8,
+// with or without a byte-order mark, or Shift_JIS as Excel saves it in
+// Japanese. The minutes column takes decimal minutes or a Japanese
+// duration such as "1時間28分". Without a source column (as in estimate's
+// output) every observation gets Source "" (not stated), as with an empty
+// source cell.
+//
+// It reads estimate's own CSV output (see RowColumns) as well, so that a
+// site can run the command for the rollouts it is about to make, type the
+// minutes each took into the minutes column, and calibrate to the file.
+// There the patch column is the KB (a catalog calls it kb; a header with
+// both is an error), and the row column says which rows are rollouts:
+//
+//   - part rows are rollouts: each is one rollout of the row's hosts on
+//     its consoles, which took its minutes (with a window, one window's);
+//   - total rows (sums over a bundle or mixed fleet) and skipped rows
+//     (patches that do not apply) are not, and are skipped (SkipTotal,
+//     SkipNotApplicable), their other cells unread;
+//   - part rows whose patch is empty or not a KB number, the patches with
+//     no table (--setup), have no curve to calibrate against and are
+//     skipped (SkipNoTable). A --setup patch named by a KB number reads as
+//     that KB, which Catalog.Calibrate refuses if the catalog has no table
+//     of it.
+//
+// The columns that only estimate writes, low_minutes, high_minutes,
+// duration, extrapolated, windows, window_minutes, fits and interval_of,
+// are recognised and ignored: only minutes is read, so a duration typed
+// into the duration column is not. A text cell that the command prefixed
+// with an apostrophe (see Defuse) reads without it. The minutes are read
+// as they stand: the command's own estimates left in (decimals such as
+// 211.91) cannot be told from observed times and would calibrate to the
+// published curves, so replace every part row's minutes with the time
+// observed and delete the rows not observed.
 //
 // Any unusable row is an error: a *CatalogError naming the line, the column
 // and the value. Nothing is returned with an error.
-func ReadObservations(r io.Reader) ([]Observation, error) {
+func ReadObservationFile(r io.Reader) (*ObservationFile, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxCatalogBytes+1))
 	if err != nil {
 		return nil, err
@@ -218,21 +251,27 @@ func ReadObservations(r io.Reader) ([]Observation, error) {
 	if err != nil {
 		return nil, err
 	}
-	var obs []Observation
+	f := new(ObservationFile)
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return obs, nil
+			return f, nil
 		}
 		if err != nil {
 			return nil, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
+		if s, skip, err := skipRow(rec, col, line); err != nil {
+			return nil, err
+		} else if skip {
+			f.Skipped = append(f.Skipped, s)
+			continue
+		}
 		o, err := parseRow(rec, col, line)
 		if err != nil {
 			return nil, err
 		}
-		obs = append(obs, o)
+		f.Observations = append(f.Observations, o)
 	}
 }
 
@@ -258,30 +297,43 @@ func csvError(err error) error {
 	return err
 }
 
-// readHeader maps column names to their index in a row.
+// readHeader maps column names to their index in a row: the catalog's
+// columns and those of estimate's CSV output (see ReadObservationFile),
+// whose patch column is also mapped as kb.
 func readHeader(header []string) (map[string]int, error) {
 	col := make(map[string]int, len(header))
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(h))
-		if !slices.Contains(columns, name) {
+		if !slices.Contains(columns, name) && !slices.Contains(rowColumns, name) {
 			msg := "unknown column"
 			// A name far longer than any column is no typo of one, and the
 			// edit distances of a megabyte cell are not worth computing.
 			if len(name) <= 32 {
-				if s := closest(name, columns); s != "" {
+				if s := suggest.Closest(name, slices.Concat(columns, rowColumns), 2); s != "" {
 					msg += " (did you mean " + s + "?)"
 				}
 			}
-			return nil, &CatalogError{Line: 1, Column: "header", Value: h, Err: errors.New(msg + "; the columns are " + strings.Join(columns, ","))}
+			return nil, &CatalogError{Line: 1, Column: "header", Value: h, Err: errors.New(msg + "; the columns are " + strings.Join(columns, ",") + ", or those estimate writes (patch for kb)")}
 		}
 		if _, dup := col[name]; dup {
 			return nil, &CatalogError{Line: 1, Column: "header", Value: h, Err: errors.New("column appears twice")}
 		}
 		col[name] = i
 	}
+	if p, ok := col["patch"]; ok {
+		if k, both := col["kb"]; both {
+			return nil, &CatalogError{Line: 1, Column: "header", Value: header[max(k, p)],
+				Err: errors.New("kb and patch both name the KB number (patch is estimate's name for kb); keep one")}
+		}
+		col["kb"] = p
+	}
 	for _, name := range requiredColumns {
 		if _, ok := col[name]; !ok {
-			return nil, &CatalogError{Line: 1, Err: fmt.Errorf("no %s column; a catalog needs at least %s", name, strings.Join(requiredColumns, ","))}
+			also := ""
+			if name == "kb" {
+				also = " (or patch, as estimate writes it)"
+			}
+			return nil, &CatalogError{Line: 1, Err: fmt.Errorf("no %s column%s; a catalog needs at least %s", name, also, strings.Join(requiredColumns, ","))}
 		}
 	}
 	return col, nil
@@ -298,12 +350,13 @@ func parseRow(rec []string, col map[string]int, line int) (Observation, error) {
 	bad := func(name string, err error) error {
 		return &CatalogError{Line: line, Column: name, Value: cell(name), Err: err}
 	}
+	text := func(name string) string { return undefuse(cell(name)) } // as written before Defuse
 	o := Observation{
-		Bulletin: cell("bulletin"),
-		KB:       cell("kb"),
-		Package:  cell("package"),
-		Platform: cell("platform"),
-		Console:  cell("console"),
+		Bulletin: text("bulletin"),
+		KB:       text("kb"),
+		Package:  text("package"),
+		Platform: text("platform"),
+		Console:  text("console"),
 		Source:   Source(cell("source")),
 		Line:     line,
 	}

@@ -180,8 +180,10 @@ func appendMinutes(b []byte, m float64) []byte {
 	return strconv.AppendFloat(b, m, 'f', 2, 64)
 }
 
-// CSVWriter writes rows as RFC 4180 CSV (through encoding/csv) with a
-// header line of RowColumns. Minutes are decimal numbers with two decimals,
+// CSVWriter writes rows as CSV through encoding/csv: RFC 4180's quoting,
+// but lines end in LF ("\n"), not RFC 4180's CRLF, as encoding/csv writes
+// them; spreadsheets read both. It starts with a header line of
+// RowColumns. Minutes are decimal numbers with two decimals,
 // so a spreadsheet computes with them; an unbounded high end is an empty
 // cell. Text cells that a spreadsheet would take for a formula (starting
 // with =, +, -, @, a tab or a carriage return) get a leading apostrophe;

@@ -7,7 +7,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/patchtime/patchtime/bulletin"
+	"github.com/patchtime/patchtime/internal/durfmt"
 )
 
 // Job is one patch package applied to a number of hosts.
@@ -90,9 +90,10 @@ func (w Window) time(s Span) float64 {
 // fits reports whether an estimate or plan fits the window.
 func (w Window) fits(s Span) bool { return w.time(s) <= w.Minutes() }
 
-// String gives the window's length in the UpdateEXPERT style: "2時間".
+// String gives the window's length, rounded to the minute, in Go's form
+// without zero units: "2h30m", "4h", "45m".
 func (w Window) String() string {
-	return bulletin.FormatDuration(w.Length)
+	return durfmt.Go(w.Length)
 }
 
 // check validates the rollout itself: its jobs, σ and κ, and its console
@@ -376,7 +377,7 @@ func (r Rollout) bisectConsoles(w Window, top int) (Plan, error) {
 func (r Rollout) miss(w Window, best Plan) error {
 	return &WindowError{Window: w, Best: best, Reason: fmt.Sprintf(
 		"the rollout does not fit %s: the best is %s with %d console(s)",
-		w, bulletin.FormatDuration(minutesToDuration(w.time(best.Span))), best.Consoles)}
+		w, durfmt.Go(minutesToDuration(w.time(best.Span))), best.Consoles)}
 }
 
 // WindowsFor returns the plan with the fewest windows that fits the
@@ -399,7 +400,7 @@ func (r Rollout) WindowsFor(w Window) (Plan, error) {
 	if !w.fits(last.Span) {
 		return Plan{}, &WindowError{Window: w, Best: last, Reason: fmt.Sprintf(
 			"even one host per window takes %s, longer than the window of %s",
-			bulletin.FormatDuration(minutesToDuration(w.time(last.Span))), w)}
+			durfmt.Go(minutesToDuration(w.time(last.Span))), w)}
 	}
 	for lo < hi {
 		mid := lo + (hi-lo)/2
@@ -448,7 +449,7 @@ func (c *Curve) HostsFor(s Scenario, w Window) (int, Estimate, error) {
 	}
 	if !ok {
 		return 0, Estimate{}, &WindowError{Window: w, Best: Plan{Consoles: first.Consoles, Windows: 1, Jobs: []Estimate{first}, Span: first.Span},
-			Reason: fmt.Sprintf("one host takes %s, longer than the window of %s", bulletin.FormatDuration(first.Duration()), w)}
+			Reason: fmt.Sprintf("one host takes %s, longer than the window of %s", durfmt.Go(first.Duration()), w)}
 	}
 	// The time grows with the hosts: bisect for the last that fits.
 	lo, hi := 1, MaxHosts

@@ -13,6 +13,7 @@ import (
 	"github.com/patchtime/patchtime/bulletin"
 	"github.com/patchtime/patchtime/fit"
 	"github.com/patchtime/patchtime/internal/clip"
+	"github.com/patchtime/patchtime/internal/suggest"
 )
 
 // roundingVariance is the variance of rounding to whole minutes, 1/12 min²:
@@ -368,7 +369,7 @@ func (c *Catalog) seriesError(e *entry, err error) error {
 // UnknownPatchError reports a patch the catalog does not hold.
 type UnknownPatchError struct {
 	Patch      string   // as asked for
-	Suggestion string   // the closest KB or bulletin ID, if one is close
+	Suggestion string   // the KB or bulletin ID one edit away (a character added, dropped, changed, or two swapped), if there is one
 	Known      []string // the KB numbers the catalog holds
 }
 
@@ -403,7 +404,7 @@ func (c *Catalog) lookup(patch string) ([]*entry, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return nil, &UnknownPatchError{Patch: patch, Suggestion: closest(name, names), Known: known}
+	return nil, &UnknownPatchError{Patch: patch, Suggestion: suggest.Closest(name, names, 1), Known: known}
 }
 
 // Select returns the series of a patch whose platform contains platform,
@@ -517,47 +518,6 @@ func (c *Catalog) curves(patch, platform string, get func(*entry) (*Curve, error
 		}
 	}
 	return curves, nil
-}
-
-// closest returns the candidate nearest to s in edit distance, if it is
-// close enough to be a likely typo: at most 2 edits, and fewer than a third
-// of the longer name. Ties go to the candidate first in sort order.
-func closest(s string, candidates []string) string {
-	best, bestDist := "", 0
-	for _, c := range candidates {
-		if n := len(s) - len(c); n > 2 || n < -2 {
-			continue // at least |n| edits apart; skipping them keeps a long name cheap
-		}
-		d := editDistance(s, c)
-		if d > 2 || 3*d >= max(len(s), len(c)) {
-			continue
-		}
-		if best == "" || d < bestDist || d == bestDist && c < best {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // explainFitError says in terms of hosts why points could not be fitted.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/patchtime/patchtime/chart"
 	"github.com/patchtime/patchtime/estimate"
 	"github.com/patchtime/patchtime/internal/clip"
+	"github.com/patchtime/patchtime/internal/suggest"
 	"github.com/patchtime/patchtime/plan"
 	"github.com/spf13/pflag"
 	"golang.org/x/text/width"
@@ -27,20 +29,27 @@ const maxTableRows = 10_000
 
 // parseCounts reads the value of --hosts or --consoles: a whole number, a
 // comma-separated list, or ranges a:b:step (step 1 if left out), each
-// value from 1 to max. Full-width digits are folded. Nothing is expanded:
-// the values come back as ranges.
+// value from 1 to max. Full-width digits are folded. A value that could
+// be one number written with thousands separators is refused (see
+// thousands). Nothing is expanded: the values come back as ranges.
 func parseCounts(flag, text string, max int) ([]plan.Range, error) {
 	folded := width.Fold.String(text)
-	if thousands(folded) {
-		first, rest, _ := strings.Cut(folded, ",")
-		return nil, usagef("--%s %s: commas separate values, so this reads as %s and %s; for %s%s write that (for several values, give --%s once for each)",
-			flag, clip.Quote(text), first, strings.ReplaceAll(rest, ",", " and "), first, strings.ReplaceAll(rest, ",", ""), flag)
+	if n, ok := thousands(folded, max); ok {
+		msg := fmt.Sprintf("--%s %s: reads as %d written with thousands separators; write %d", flag, clip.Quote(text), n, n)
+		var each []string
+		for _, item := range strings.Split(folded, ",") {
+			if item[0] == '0' {
+				return nil, usagef("%s", msg)
+			}
+			each = append(each, "--"+flag+" "+item)
+		}
+		return nil, usagef("%s (for the separate values, give %s)", msg, strings.Join(each, " "))
 	}
 	var out []plan.Range
 	for _, item := range strings.Split(folded, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
-			return nil, usagef("--%s %s: empty item; want a whole number such as 1200, a list 50,100,250 or a range 100:5000:100", flag, clip.Quote(text))
+			return nil, usagef("--%s %s: empty item; want a whole number such as 1200, a list 50,100,250,500 or a range 100:5000:100", flag, clip.Quote(text))
 		}
 		parts := strings.Split(item, ":")
 		if len(parts) > 3 {
@@ -69,22 +78,42 @@ func parseCounts(flag, text string, max int) ([]plan.Range, error) {
 	return out, nil
 }
 
-// thousands reports whether a value looks like a number written with
-// thousands separators rather than a list: "1,200", "2,500,000" (a first
-// value of one digit, then groups of three, "000" among them or not).
-// Lists of fleet sizes such as "50,100,250,500" start with two digits or
-// more.
-func thousands(s string) bool {
+// thousands reports whether s could be one number written with thousands
+// separators, and which: a first group of one to three digits, then
+// groups of exactly three ("1,200", "12,345", "250,500", "2,500,000"),
+// whose value is at most max. Such a value is read as a list only when it
+// is plainly one: three or more sizes, each a multiple of 10 and larger
+// than the one before, with no group starting with 0 ("50,100,250").
+// "50,100,250,500" is above any max (50 billion), so it is a list too.
+func thousands(s string, max int) (int, bool) {
 	groups := strings.Split(s, ",")
-	if len(groups) < 2 || len(groups[0]) != 1 || !digitsOnly(groups[0]) {
-		return false
+	if len(groups) < 2 || len(groups[0]) < 1 || len(groups[0]) > 3 || !digitsOnly(groups[0]) {
+		return 0, false
 	}
-	for _, g := range groups[1:] {
-		if len(g) != 3 || !digitsOnly(g) {
-			return false
+	n := 0
+	for i, g := range groups {
+		if i > 0 && (len(g) != 3 || !digitsOnly(g)) {
+			return 0, false
 		}
+		if n > max { // already too large to be one count
+			return 0, false
+		}
+		v, _ := strconv.Atoi(g)
+		n = n*1000 + v
 	}
-	return true
+	if n > max {
+		return 0, false
+	}
+	list := len(groups) >= 3
+	prev := 0
+	for _, g := range groups {
+		v, _ := strconv.Atoi(g)
+		if g[0] == '0' || v%10 != 0 || v <= prev {
+			list = false
+		}
+		prev = v
+	}
+	return n, !list
 }
 
 func digitsOnly(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
@@ -108,12 +137,25 @@ func count(flag, text, s string, max int) (int, error) {
 	return n, nil
 }
 
-// parseFleet reads a mixed fleet "XP=800,2000=400".
+// parseFleet reads a mixed fleet "XP=800,2000=400". A platform named
+// twice (in any case or width) is refused, as is an item with no platform
+// that continues a number written with thousands separators (XP=1,200).
 func parseFleet(text string, max int) ([]plan.Group, error) {
 	var fleet []plan.Group
-	for _, item := range strings.Split(text, ",") {
+	items := strings.Split(text, ",")
+	for i, item := range items {
 		name, n, ok := strings.Cut(item, "=")
 		name = strings.TrimSpace(name)
+		if !ok && i > 0 && len(strings.TrimSpace(item)) == 3 && digitsOnly(width.Fold.String(strings.TrimSpace(item))) {
+			prev := items[i-1]
+			if _, v, _ := strings.Cut(prev, "="); len(strings.TrimSpace(v)) <= 3 {
+				p, _, _ := strings.Cut(prev, "=")
+				joined := strings.TrimSpace(v) + strings.TrimSpace(item)
+				return nil, usagef("--hosts %s: %s reads as %s written with a thousands separator; write %s=%s (or, if %s hosts are another platform's, PLATFORM=%s)",
+					clip.Quote(text), clip.Quote(strings.TrimSpace(v)+","+strings.TrimSpace(item)), width.Fold.String(joined), clip.Escape(strings.TrimSpace(p)), width.Fold.String(joined),
+					width.Fold.String(strings.TrimSpace(item)), width.Fold.String(strings.TrimSpace(item)))
+			}
+		}
 		if !ok || name == "" {
 			return nil, usagef("--hosts %s: %s is not PLATFORM=HOSTS; a mixed fleet is written XP=800,2000=400", clip.Quote(text), clip.Quote(strings.TrimSpace(item)))
 		}
@@ -124,6 +166,22 @@ func parseFleet(text string, max int) ([]plan.Group, error) {
 		fleet = append(fleet, plan.Group{Platform: name, Hosts: h})
 	}
 	return fleet, nil
+}
+
+// sameFleet refuses a platform given twice in a mixed fleet, comparing
+// names in any case and width: XP=800,XP=400 would pay the setups twice.
+func sameFleet(fleet []plan.Group) error {
+	seen := map[string]int{}
+	for i, g := range fleet {
+		k := strings.ToLower(width.Fold.String(g.Platform))
+		if j, dup := seen[k]; dup {
+			first := fleet[j]
+			return usagef("--hosts: platform %s is given twice (%s=%d and %s=%d); give each platform once, e.g. %s=%d",
+				clip.Quote(first.Platform), clip.Escape(first.Platform), first.Hosts, clip.Escape(g.Platform), g.Hosts, clip.Escape(first.Platform), first.Hosts+g.Hosts)
+		}
+		seen[k] = i
+	}
+	return nil
 }
 
 // parseLevel reads a confidence level: "95%", "95" or "0.95".
@@ -145,19 +203,25 @@ func parseLevel(text string) (float64, error) {
 	return v, nil
 }
 
-// parseMinutes reads a duration in Go's form ("12m", "1h5m") or Japanese
-// ("12分", "1時間5分") as minutes; positive says whether 0 is refused.
+// parseMinutes reads a duration in Go's form ("12m", "1h5m"), Japanese
+// ("12分", "1時間5分") or words ("120min", "2hr", "2 hours", "1 hour 30
+// minutes", "1d", with units d, h, hr, hour, m, min, minute and their
+// plurals, in any case) as minutes; positive says whether 0 is refused. A
+// bare number is refused: minutes or hours, it does not say.
 func parseMinutes(flag, text string, positive bool) (float64, error) {
 	var m float64
-	if d, err := time.ParseDuration(strings.TrimSpace(text)); err == nil {
+	folded := width.Fold.String(strings.TrimSpace(text))
+	if d, err := time.ParseDuration(folded); err == nil {
 		m = d.Minutes()
 	} else if d, err := bulletin.ParseDuration(text); err == nil {
 		m = d.Minutes()
-	} else if durationSyntax().MatchString(width.Fold.String(strings.TrimSpace(text))) {
+	} else if v, ok := wordsMinutes(folded); ok {
+		m = v
+	} else if durationSyntax().MatchString(folded) {
 		// Written as a duration, but too long for either parser.
 		return 0, usagef("--%s %s: longer than 100 years (%d minutes), the longest time patchtime handles", flag, clip.Quote(text), estimate.MaxMinutes)
 	} else {
-		return 0, usagef("--%s %s: want a duration such as 12m, 1h5m or 12分", flag, clip.Quote(text))
+		return 0, usagef("--%s %s: %s", flag, clip.Quote(text), durationHint(folded))
 	}
 	if m < 0 || positive && m == 0 {
 		return 0, usagef("--%s %s: want a duration greater than 0", flag, clip.Quote(text))
@@ -168,6 +232,62 @@ func parseMinutes(flag, text string, positive bool) (float64, error) {
 	return m, nil
 }
 
+// wordsUnit gives the minutes of each unit parseMinutes takes in words.
+var wordsUnit = map[string]float64{
+	"d": 1440, "day": 1440, "days": 1440,
+	"h": 60, "hr": 60, "hrs": 60, "hour": 60, "hours": 60,
+	"m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1,
+}
+
+// wordsSyntax matches a duration in words: numbers, each followed by a
+// unit, with or without spaces.
+var wordsSyntax = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\s*([0-9]+(\.[0-9]+)?)\s*([a-z]+))+\s*$`)
+})
+
+var wordsPart = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([0-9]+(\.[0-9]+)?)\s*([a-z]+)`)
+})
+
+// wordsMinutes reads a duration in words ("2 hours", "120min", "1h 30m").
+func wordsMinutes(s string) (float64, bool) {
+	s = strings.ToLower(s)
+	if len(s) > 100 || !wordsSyntax().MatchString(s) {
+		return 0, false
+	}
+	var m float64
+	for _, p := range wordsPart().FindAllStringSubmatch(s, -1) {
+		unit, ok := wordsUnit[p[3]]
+		if !ok {
+			return 0, false
+		}
+		v, err := strconv.ParseFloat(p[1], 64)
+		if err != nil {
+			return 0, false
+		}
+		m += v * unit
+	}
+	return m, !math.IsInf(m, 0)
+}
+
+// durationHint says how to write a duration, with an example made of the
+// number that was typed, if any.
+func durationHint(s string) string {
+	const forms = "durations are written 2h, 1h30m, 90m, 2 hours, 120min or 2時間"
+	num := strings.TrimRight(s, " ")
+	if v, err := strconv.ParseFloat(num, 64); err == nil && v > 0 && v < 1e6 {
+		n := strconv.FormatFloat(v, 'f', -1, 64)
+		return fmt.Sprintf("a number needs a unit: %sm for %s minutes, %sh for %s hours (%s)", n, n, n, n, forms)
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.') }); i > 0 {
+		n := s[:i]
+		if _, err := strconv.ParseFloat(n, 64); err == nil {
+			return fmt.Sprintf("not a duration; for %s hours write %sh, for %s minutes %sm (%s)", n, n, n, n, forms)
+		}
+	}
+	return "not a duration; " + forms
+}
+
 // parseSetups reads --setup: durations, each with a name or not
 // (12m, KB999001=12m), comma-separated or repeated.
 func parseSetups(fs *pflag.FlagSet, console string) ([]plan.Unlisted, error) {
@@ -176,6 +296,7 @@ func parseSetups(fs *pflag.FlagSet, console string) ([]plan.Unlisted, error) {
 		return nil, err
 	}
 	var out []plan.Unlisted
+	unnamed, names := 0, map[string]bool{}
 	for _, v := range values {
 		for _, item := range strings.Split(v, ",") {
 			name, text, named := strings.Cut(item, "=")
@@ -186,12 +307,22 @@ func parseSetups(fs *pflag.FlagSet, console string) ([]plan.Unlisted, error) {
 			if named && name == "" {
 				return nil, usagef("--setup %s: empty name before =; write KB999001=12m, or just 12m", clip.Quote(item))
 			}
+			if !named {
+				unnamed++
+			} else if k := strings.ToUpper(name); names[k] {
+				return nil, usagef("--setup %s is given twice; give each patch's setup once", clip.Quote(name))
+			} else {
+				names[k] = true
+			}
 			m, err := parseMinutes("setup", text, false)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, plan.Unlisted{Name: name, Setup: time.Duration(math.Round(m * float64(time.Minute))), Console: console})
 		}
+	}
+	if unnamed > 1 {
+		return nil, usagef("--setup is given %d times without a name; name each patch: --setup KB999001=12m --setup KB999002=15m", unnamed)
 	}
 	return out, nil
 }
@@ -220,4 +351,95 @@ func parseSize(text string) (w, h int, err error) {
 		return 0, 0, usagef("--plot-size %s: want WIDTHxHEIGHT in pixels, each %d to %d, e.g. 800x500", clip.Quote(text), chart.MinSize, chart.MaxSize)
 	}
 	return w, h, nil
+}
+
+// flagError rewrites an error of the flag parser so that it names the
+// fix: the nearest flag for an unknown one, the double dash for a long
+// flag written with one ("-patch").
+func flagError(err error, fs *pflag.FlagSet) error {
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		if s := suggest.Closest(strings.ToLower(name), names, 2); s != "" {
+			return usagef("unknown flag --%s; did you mean --%s? (see estimate --help)", clip.Escape(name), s)
+		}
+		return usagef("unknown flag --%s (see estimate --help)", clip.Escape(name))
+	}
+	// "unknown shorthand flag: 'p' in -patch"
+	if _, arg, ok := strings.Cut(msg, "' in -"); ok && strings.HasPrefix(msg, "unknown shorthand flag: ") {
+		name, _, _ := strings.Cut(arg, "=")
+		if len([]rune(name)) == 1 {
+			return usagef("unknown flag -%s (see estimate --help)", clip.Escape(name))
+		}
+		if fs.Lookup(name) != nil {
+			return usagef("-%s: long flags take two dashes: --%s (see estimate --help)", clip.Escape(name), name)
+		}
+		if s := suggest.Closest(strings.ToLower(name), names, 2); s != "" {
+			return usagef("-%s: unknown flag; did you mean --%s? (see estimate --help)", clip.Escape(name), s)
+		}
+		return usagef("-%s: unknown flag; long flags take two dashes (see estimate --help)", clip.Escape(name))
+	}
+	return usagef("%s (see estimate --help)", clip.Escape(msg))
+}
+
+// once is a single-valued flag that refuses to be given twice with
+// different values, instead of silently keeping the last: --window 2h
+// --window 3h is an error. The same value twice is harmless.
+type once struct {
+	pflag.Value
+	name string
+	set  bool
+	err  *error // the first such error, reported after parsing
+}
+
+func (v *once) Set(s string) error {
+	if v.set && s != v.Value.String() {
+		if *v.err == nil {
+			*v.err = usagef("--%s is given twice (%s and %s); give it once", v.name, clip.Quote(v.Value.String()), clip.Quote(s))
+		}
+		return nil
+	}
+	v.set = true
+	return v.Value.Set(s)
+}
+
+// singleValued wraps every string flag of fs in once; repeatable flags
+// are string arrays and stay as they are.
+func singleValued(fs *pflag.FlagSet, err *error) {
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Value.Type() == "string" {
+			f.Value = &once{Value: f.Value, name: f.Name, err: err}
+		}
+	})
+}
+
+// singleDash refuses a long flag written with one dash ("-patch",
+// "-hosts=5"), which the parser would otherwise read as shorthands
+// ("-h" and "-o sts=5"), before parsing. A value after a flag that takes
+// one is not looked at, nor anything after "--".
+func singleDash(args []string, fs *pflag.FlagSet) error {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return nil
+		}
+		if name, ok := strings.CutPrefix(a, "--"); ok {
+			if f := fs.Lookup(name); f != nil && f.NoOptDefVal == "" && !strings.Contains(name, "=") {
+				i++ // its value
+			}
+			continue
+		}
+		if len(a) < 3 || a[0] != '-' {
+			continue
+		}
+		name, _, _ := strings.Cut(a[1:], "=")
+		if fs.Lookup(name) != nil && len(name) > 1 {
+			return usagef("-%s: long flags take two dashes: --%s (see estimate --help)", clip.Escape(name), name)
+		}
+		if f := fs.ShorthandLookup(a[1:2]); f != nil && f.NoOptDefVal == "" && len(a) == 2 {
+			i++ // "-o FILE"
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,7 +68,7 @@ func TestBadInputBattery(t *testing.T) {
 		{name: "sweep of patches", args: []string{"--patch", "KB899588", "--hosts", "1:5000000", "--consoles", "1:3", "--format", "csv"}, wants: []string{"at most 10000000 rows"}},
 		{name: "patch empty", args: []string{"--patch", "", "--hosts", "5"}, wants: []string{"empty patch name"}},
 		{name: "patch typo", args: []string{"--patch", "KB89958", "--hosts", "5"}, wants: []string{`"KB89958"`, "did you mean KB899588?"}},
-		{name: "unknown flag", args: []string{"--patch", "KB899588", "--hosts", "5", "--hots", "5"}, wants: []string{"unknown flag: --hots"}},
+		{name: "unknown flag", args: []string{"--patch", "KB899588", "--hosts", "5", "--hots", "5"}, wants: []string{"unknown flag --hots; did you mean --hosts?"}},
 		// Numbers that cannot be shown, and caps checked before any work.
 		{name: "window overflows", args: []string{"--patch", "KB899588", "--hosts", "5", "--window", "2562047h47m16.854775807s"}, wants: []string{`--window "2562047h47m16.854775807s"`, "longer than 100 years"}},
 		{name: "window overflows Go's durations", args: []string{"--patch", "KB899588", "--hosts", "5", "--window", "2562048h"}, wants: []string{"longer than 100 years"}},
@@ -76,10 +77,10 @@ func TestBadInputBattery(t *testing.T) {
 		{name: "level reads as 100%", args: []string{"--patch", "KB899588", "--hosts", "5", "--level", "0.999999999"}, wants: []string{`--level "0.999999999"`, "reads as 100%"}},
 		{name: "level reads as 0%", args: []string{"--patch", "KB899588", "--hosts", "5", "--level", "1e-9"}, wants: []string{"reads as 0%"}},
 		{name: "fleet of many platforms", args: []string{"--patch", "KB899588", "--hosts", strings.Repeat("XP=1,", 1000) + "XP=1"}, wants: []string{"more than 1000 platforms"}},
-		{name: "fleet round the row cap", args: []string{"--patch", "KB899588", "--hosts", strings.TrimSuffix(strings.Repeat("XP=1,", 110), ","), "--consoles", "1:100000", "--format", "csv"}, wants: []string{"11100000 rows", "at most 10000000 rows"}},
+		{name: "fleet round the row cap", args: []string{"--patch", "KB899588", "--hosts", distinctFleet(110), "--consoles", "1:100000", "--format", "csv"}, wants: []string{"11100000 rows", "at most 10000000 rows"}},
 		{name: "version to a file", args: []string{"--version"}, wants: []string{"--help and --version print to standard output"}},
 		{name: "bundle of too many patches", args: append([]string{"--hosts", "5"}, repeat(1001, "--patch", "KB899588")...), wants: []string{"1001 patches", "at most 1000"}},
-		{name: "bundle on a fleet of too many parts", args: append([]string{"--hosts", strings.TrimSuffix(strings.Repeat("XP=1,", 600), ","), "--format", "csv"}, repeat(20, "--patch", "KB899588")...), wants: []string{"20 patches on 600 platforms make 12000 parts", "at most 10000"}},
+		{name: "bundle on a fleet of too many parts", args: append([]string{"--hosts", distinctFleet(600), "--format", "csv"}, repeat(20, "--patch", "KB899588")...), wants: []string{"20 patches on 600 platforms make 12000 parts", "at most 10000"}},
 		{name: "table too long, from the counts", args: []string{"--patch", "KB899588", "--hosts", "1:5000", "--consoles", "1,2,3"}, wants: []string{"15000 rows or more, too many for a table", "--format csv"}},
 		{name: "repeated sweeps", args: append([]string{"--patch", "KB899588", "--format", "csv"}, repeat(20, "--hosts", "1:9999999")...), wants: []string{"199999980 rows", "at most 10000000 rows"}},
 		{name: "falling curve extrapolated", file: "c.csv", data: []byte("kb,consoles,hosts,minutes\nKB1,1,100,90\nKB1,1,200,60\nKB1,1,300,20\n"), args: []string{"--catalog", "FILE", "--patch", "KB1", "--hosts", "100000000"}, wants: []string{"not above 0", "not extrapolated beyond its data (100–300 hosts"}},
@@ -203,4 +204,14 @@ func TestFileNamesEscaped(t *testing.T) {
 			t.Errorf("%.100q: raw %U in the output", tc.args, []rune(strings.ReplaceAll(text, "\n", "")[i:])[0])
 		}
 	}
+}
+
+// distinctFleet is a mixed fleet of n platforms, P1=1,P2=1,…: each named
+// once, as a fleet must.
+func distinctFleet(n int) string {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = fmt.Sprintf("P%d=1", i+1)
+	}
+	return strings.Join(items, ",")
 }

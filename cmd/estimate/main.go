@@ -33,6 +33,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -44,8 +45,57 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// version is the release, set with -ldflags "-X main.version=v1.2.3".
-var version = "devel"
+// version is the release, set with -ldflags "-X main.version=v1.2.3";
+// when it is not set, the build's module version is used (see
+// versionLine).
+var version = ""
+
+// versionLine is what --version prints: the version (the -ldflags one, or
+// the module's as go install recorded it, or "devel"), then, when the
+// build recorded them, the VCS revision, its time and whether the work
+// tree had changes: "estimate (patchtime) devel, revision 65dd1c2a1b3c
+// (2026-12-01T02:00:00Z, modified)". `go run` records no revision; `go
+// build` and `go install` in a clone do.
+func versionLine(info *debug.BuildInfo, ok bool) string {
+	v := version
+	if v == "" && ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		v = info.Main.Version
+	}
+	if v == "" {
+		v = "devel"
+	}
+	line := "estimate (patchtime) " + v
+	if !ok {
+		return line
+	}
+	var rev, at string
+	var modified bool
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return line
+	}
+	line += ", revision " + rev[:min(12, len(rev))]
+	var notes []string
+	if at != "" {
+		notes = append(notes, at)
+	}
+	if modified {
+		notes = append(notes, "modified")
+	}
+	if len(notes) > 0 {
+		line += " (" + strings.Join(notes, ", ") + ")"
+	}
+	return line
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -62,32 +112,34 @@ const (
 type options struct {
 	patches      []string
 	platform     string
-	hostsRaw     []string        // the --hosts values as given
-	hosts        []plan.Range    // fleet sizes
-	fleet        []plan.Group    // a mixed fleet, instead of hosts
-	consolesRaw  []string        // the --consoles values as given
-	consoles     []plan.Range    // console counts, as given
-	contention   float64         // σ
-	coherency    float64         // κ
-	window       float64         // minutes; 0 when not given
-	upper        bool            // plan windows on the top of the interval
-	setups       []plan.Unlisted // --setup: patches with no table
-	console      string          // console of --setup's pooled rate
-	pooled       bool            // pooled per-host rates
-	level        float64         // confidence level of intervals
-	catalog      string          // --catalog FILE
-	bulletins    []string        // --bulletin FILEs
-	observations string          // --observations FILE
-	list         bool            // --list
-	explain      bool            // --explain
-	format       string          // table, csv or json
-	bom          bool            // CSV starts with a byte-order mark
-	output       string          // -o FILE; "" for standard output
-	plot         string          // --plot FILE.png|FILE.svg
-	plotW, plotH int             // --plot-size, pixels
-	lang         string          // ja or en
-	version      bool            // --version
-	help         bool            // --help
+	hostsRaw     []string                  // the --hosts values as given
+	hosts        []plan.Range              // fleet sizes
+	fleet        []plan.Group              // a mixed fleet, instead of hosts
+	consolesRaw  []string                  // the --consoles values as given
+	consoles     []plan.Range              // console counts, as given
+	contention   float64                   // σ
+	coherency    float64                   // κ
+	window       float64                   // minutes; 0 when not given
+	upper        bool                      // plan windows on the top of the interval
+	setups       []plan.Unlisted           // --setup: patches with no table
+	console      string                    // console of --setup's pooled rate
+	pooled       bool                      // pooled per-host rates
+	level        float64                   // confidence level of intervals
+	catalog      string                    // --catalog FILE
+	bulletins    []string                  // --bulletin FILEs
+	observations string                    // --observations FILE
+	list         bool                      // --list
+	explain      bool                      // --explain
+	format       string                    // table, csv or json
+	bom          bool                      // CSV starts with a byte-order mark
+	output       string                    // -o FILE; "" for standard output
+	plot         string                    // --plot FILE.png|FILE.svg
+	plotW, plotH int                       // --plot-size, pixels
+	lang         string                    // ja or en
+	wide         bool                      // --wide: every column in every row of the table
+	observed     *estimate.ObservationFile // the --observations file as read: the rows used and skipped
+	version      bool                      // --version
+	help         bool                      // --help
 	flags        *pflag.FlagSet
 }
 
@@ -115,13 +167,17 @@ Examples:
   estimate --patch KB899588 --platform xp --explain
   estimate --patch KB899588 --hosts 10:5000:10 --format csv --bom -o kb899588.csv
   estimate --patch KB899588 --hosts 1200 --plot kb899588.png
+  estimate --patch KB899588 --hosts 1200 --wide
   estimate --list
 
 Flags:
 `
 
 const usageTail = `
-Commas separate values: write 1200, not 1,200. Ranges are from:to:step.
+Commas separate values: write 12345, not 12,345, which is refused, as is any
+value that could be one number with thousands separators (1,200, 250,500);
+lists of three or more increasing multiples of 10 (50,100,250) are lists.
+Ranges are from:to:step.
 Estimates carry a prediction interval (95% unless --level says otherwise);
 fleets outside the published 50–500 hosts per console are extrapolated and
 marked so. Several patches form a bundle, and a mixed fleet (XP=800,2000=400)
@@ -137,11 +193,11 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.SortFlags = false
 	fs.StringArrayVar(&o.patches, "patch", nil, "patch by KB number or bulletin `ID` (KB899588, 899588, MS05-039); repeatable or comma-separated; several form a bundle")
 	fs.StringVar(&o.platform, "platform", "", "only the platform rows whose name contains `TEXT` (any case)")
-	fs.StringArrayVar(&o.hostsRaw, "hosts", nil, "fleet size in hosts (1 to 100000000): `N`, a list 50,100,250, a range 100:5000:100, or a mixed fleet XP=800,2000=400; repeatable")
+	fs.StringArrayVar(&o.hostsRaw, "hosts", nil, "fleet size in hosts (1 to 100000000): `N`, a list 50,100,250,500, a range 100:5000:100, or a mixed fleet XP=800,2000=400; repeatable")
 	fs.StringArrayVar(&o.consolesRaw, "consoles", nil, "consoles working in parallel: `N`, a list or a range like --hosts (default 1)")
 	fs.String("contention", "0", "USL contention `σ` between consoles, ≥ 0 (default 0: none)")
 	fs.String("coherency", "0", "USL coherency `κ` between consoles, ≥ 0 (default 0: none)")
-	fs.String("window", "", "maintenance window `DURATION` (2h, 90m, 2時間): how many consoles fit the fleet in it, or with --consoles how many windows, or without --hosts how many hosts fit")
+	fs.String("window", "", "maintenance window `DURATION` (2h, 90m, 2 hours, 120min, 2時間): how many consoles fit the fleet in it, or with --consoles how many windows, or without --hosts how many hosts fit")
 	fs.BoolVar(&o.upper, "upper", false, "with --window: plan on the top of the prediction interval, not the estimate")
 	fs.StringArray("setup", nil, "a patch with no table: its setup `[NAME=]DURATION` (12m, KB999001=12m, 1時間5分) plus the pooled per-host rate; repeatable or comma-separated; joins a bundle")
 	fs.StringVar(&o.console, "console", estimate.DefaultConsole, "with --setup: whose pooled per-host rate to use (`TEXT` in the console's name)")
@@ -149,7 +205,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.String("level", "95%", "confidence `LEVEL` of the prediction intervals: 90%, 0.9, 99%")
 	fs.StringVar(&o.catalog, "catalog", "", "use the catalog CSV in `FILE` instead of the embedded one")
 	fs.StringArrayVar(&o.bulletins, "bulletin", nil, "add the timing tables of the HotFix Alert page in `FILE` (text or HTML; UTF-8, Shift_JIS or EUC-JP); repeatable")
-	fs.StringVar(&o.observations, "observations", "", "calibrate to your own observed rollouts in `FILE` (catalog CSV format)")
+	fs.StringVar(&o.observations, "observations", "", "calibrate to your own observed rollouts in `FILE`: catalog CSV, or this command's own CSV output with the minutes replaced by what you observed")
 	fs.BoolVar(&o.list, "list", false, "list the catalog's patches (or those of --patch) with their fitted setup and per-host rate")
 	fs.BoolVar(&o.explain, "explain", false, "print each curve's fit: coefficients with standard errors, residuals, R², leave-one-out error, model choice")
 	fs.StringVar(&o.format, "format", "table", "output `FORMAT`: table (for people), csv (for spreadsheets) or json (for tools)")
@@ -157,7 +213,8 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVarP(&o.output, "output", "o", "", "write the output to `FILE` (atomically: all or nothing) instead of standard output")
 	fs.StringVar(&o.plot, "plot", "", "draw the curves to `FILE`.png or FILE.svg: points, fitted line, interval band, extrapolated region")
 	fs.String("plot-size", "800x500", "size of --plot in pixels, `WxH`")
-	fs.StringVar(&o.lang, "lang", "ja", "`LANG` of table labels and durations: ja (3時間32分 with 3h32m beside it) or en (3h32m)")
+	fs.StringVar(&o.lang, "lang", "ja", "`LANG` of table labels and durations: ja (3時間32分) or en (3h32m)")
+	fs.BoolVar(&o.wide, "wide", false, "table with every column in every row (about 180 columns), instead of one that fits 100 with what all rows share said above it")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVarP(&o.help, "help", "h", false, "print this help and exit")
 	return fs
@@ -186,8 +243,25 @@ func writeFlagUsages(out *bytes.Buffer, fs *pflag.FlagSet) {
 	for _, n := range names {
 		w = max(w, len(n))
 	}
+	// Each meaning is wrapped to fit textWidth, its lines after the first
+	// under its first.
+	indent := strings.Repeat(" ", w+4)
 	for i, n := range names {
-		fmt.Fprintf(out, "  %-*s  %s\n", w, n, usages[i])
+		line := fmt.Sprintf("  %-*s  ", w, n)
+		width := w + 4
+		for _, word := range strings.Fields(usages[i]) {
+			ww := cellWidth(word)
+			if width > w+4 && width+1+ww > textWidth {
+				line += "\n" + indent
+				width = w + 4
+			} else if width > w+4 {
+				line += " "
+				width++
+			}
+			line += word
+			width += ww
+		}
+		out.WriteString(line + "\n")
 	}
 }
 
@@ -287,8 +361,16 @@ func runErr(args []string, stdout io.Writer) error {
 	var o options
 	fs := newFlagSet(&o)
 	o.flags = fs
+	var twice error
+	singleValued(fs, &twice)
+	if err := singleDash(args, fs); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
-		return usagef("%v (see estimate --help)", err)
+		return flagError(err, fs)
+	}
+	if twice != nil {
+		return twice
 	}
 	var text bytes.Buffer // output for people, written whole at the end
 	if (o.help || o.version) && (o.output != "" || o.plot != "") {
@@ -300,7 +382,8 @@ func runErr(args []string, stdout io.Writer) error {
 			writeFlagUsages(&text, fs)
 			text.WriteString(usageTail)
 		} else {
-			fmt.Fprintf(&text, "estimate (patchtime) %s\n", version)
+			info, ok := debug.ReadBuildInfo()
+			text.WriteString(versionLine(info, ok) + "\n")
 		}
 		if _, err := stdout.Write(text.Bytes()); err != nil {
 			return ioError{fmt.Errorf("writing output: %w", err)}
@@ -321,14 +404,19 @@ func runErr(args []string, stdout io.Writer) error {
 		return o.finish(stdout, nil, text.Bytes())
 	}
 	var cal *estimate.Calibration
+	var observed *estimate.ObservationFile
 	if o.observations != "" {
-		if cal, err = calibrate(cat, o.observations); err != nil {
+		if cal, observed, err = calibrate(cat, o.observations); err != nil {
 			return err
 		}
+		o.observed = observed
 	}
 	q, err := plan.New(cat, o.request(cal))
 	var amb *plan.AmbiguousError
+	var unknown *estimate.UnknownPatchError
 	switch {
+	case errors.As(err, &unknown) && unknown.Suggestion == "":
+		return usagef("%w; for a patch with no table, give its setup time: --setup %s=12m (see estimate --list)", err, clip.Escape(unknown.Patch))
 	case errors.As(err, &amb) && amb.Group != nil:
 		return usagef("--hosts %s=%d: %s matches %d platform rows of %s (%s); say which",
 			clip.Escape(amb.Group.Platform), amb.Group.Hosts, clip.Quote(amb.Group.Platform), len(amb.Platforms), amb.Patch, strings.Join(amb.Platforms, ", "))
@@ -376,12 +464,12 @@ func runErr(args []string, stdout io.Writer) error {
 			return err
 		}
 		if cal != nil {
-			writeCalibration(&text, cal, o.observations, o.lang)
+			writeCalibration(&text, cal, o.observed, o.lang)
 		}
 		writeTable(&text, a.Rows, o)
 		writeSkipped(&text, a.Skipped, o.lang)
 		for _, w := range a.Windows {
-			text.WriteString(sentence(w, o) + "\n")
+			text.WriteString(wrap(sentence(w, o)) + "\n")
 		}
 	}
 	return o.finish(stdout, plot, text.Bytes())
@@ -552,20 +640,22 @@ func (o *options) loadCatalog() (*estimate.Catalog, error) {
 }
 
 // calibrate fits the --observations file against the catalog.
-func calibrate(cat *estimate.Catalog, path string) (*estimate.Calibration, error) {
-	obs, err := estimate.LoadObservations(path)
+func calibrate(cat *estimate.Catalog, path string) (*estimate.Calibration, *estimate.ObservationFile, error) {
+	f, err := estimate.LoadObservationFile(path)
 	if err != nil {
-		return nil, inputError("observations", err)
+		return nil, nil, inputError("observations", err)
 	}
-	cal, err := cat.Calibrate(obs)
+	cal, err := cat.Calibrate(f.Observations)
 	var ce *estimate.CatalogError
 	switch {
 	case errors.As(err, &ce):
-		return nil, usagef("--observations: %w", err)
+		return nil, nil, usagef("--observations: %w", err)
+	case err != nil && len(f.Skipped) > 0:
+		return nil, nil, usagef("--observations: %s: %w", f, err)
 	case err != nil:
-		return nil, usagef("--observations: %s: %w", clip.Path(path), err)
+		return nil, nil, usagef("--observations: %s: %w", clip.Path(path), err)
 	}
-	return cal, nil
+	return cal, f, nil
 }
 
 // check validates the flags that need no catalog.
@@ -586,10 +676,12 @@ func (o *options) check() error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %s; flags start with -- (see estimate --help)", clip.Quote(fs.Arg(0)))
 	}
+	format, lang := o.format, o.lang // as given, for errors
+	o.format, o.lang = strings.ToLower(strings.TrimSpace(o.format)), strings.ToLower(strings.TrimSpace(o.lang))
 	switch o.format {
 	case "table", "csv", "json":
 	default:
-		return usagef("--format %s: want table, csv or json", clip.Quote(o.format))
+		return usagef("--format %s: want table, csv or json", clip.Quote(format))
 	}
 	if o.bom && o.format != "csv" {
 		return usagef("--bom goes with --format csv")
@@ -628,7 +720,7 @@ func (o *options) check() error {
 	switch o.lang {
 	case "ja", "en":
 	default:
-		return usagef("--lang %s: want ja or en", clip.Quote(o.lang))
+		return usagef("--lang %s: want ja or en", clip.Quote(lang))
 	}
 	if o.patches, err = splitPatches(o.patches); err != nil {
 		return err
@@ -690,6 +782,9 @@ func (o *options) checkCounts() error {
 			return err
 		}
 		o.hosts = append(o.hosts, list...)
+	}
+	if err := sameFleet(o.fleet); err != nil {
+		return err
 	}
 	for _, c := range o.consolesRaw {
 		list, err := parseCounts("consoles", c, estimate.MaxConsoles)

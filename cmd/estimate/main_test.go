@@ -9,7 +9,9 @@ import (
 	_ "image/png"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,6 +76,11 @@ func TestGolden(t *testing.T) {
 		{"pooled-csv", []string{"--patch", "KB937894", "--pooled", "--hosts", "1200", "--format", "csv"}},
 		{"level-90", []string{"--patch", "KB885881", "--hosts", "100,1000", "--level", "90%", "--lang", "en"}},
 		{"list-filtered", []string{"--list", "--patch", "MS05-039,KB937894", "--platform", "2000"}},
+		{"kb899588-1200-wide", []string{"--patch", "KB899588", "--hosts", "1200", "--wide"}},
+		{"whole-fleet-wide-en", []string{"--patch", "KB899588,KB937894,KB885881", "--hosts", "XP=3000,2000=800,2003=150", "--window", "4h", "--lang", "en", "--wide"}},
+		{"list-wide", []string{"--list", "--wide"}},
+		{"days", []string{"--patch", "KB899588", "--platform", "xp", "--hosts", "100000000,2000000"}},
+		{"days-en", []string{"--patch", "KB899588", "--platform", "xp", "--hosts", "100000000,2000000", "--lang", "en"}},
 		{"list-injection-csv", []string{"--list", "--catalog", filepath.Join(catalogDir, "injection.csv"), "--format", "csv", "--bom"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -177,8 +184,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--patch", "KB899588"}, `no --hosts given`},
 		{[]string{"--hosts", "1200"}, `no --patch given`},
 		{[]string{"--patch", "", "--hosts", "1200"}, `empty patch name`},
-		{[]string{"--patch", "KB899588", "--hosts", "1200", "--frobnicate"}, `unknown flag: --frobnicate`},
-		{[]string{"--patch", "KB899588", "--hosts", "1200", "-x"}, `unknown shorthand flag: 'x'`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "--frobnicate"}, `unknown flag --frobnicate (see estimate --help)`},
+		{[]string{"--patch", "KB899588", "--hosts", "1200", "-x"}, `unknown flag -x (see estimate --help)`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--format", "xml"}, `--format "xml": want table, csv or json`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--lang", "fr"}, `--lang "fr": want ja or en`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "extra"}, `unexpected argument "extra"`},
@@ -188,7 +195,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--patch", "KB899588,KB937894", "--platform", "xp", "--window", "2h"}, `a bundle needs --hosts`},
 		{[]string{"--patch", "KB899588", "--hosts", "XP=800,Windows=400"}, `"Windows" matches 3 platform rows of KB899588`},
 		{[]string{"--patch", "KB899588", "--hosts", "XP=800", "--platform", "xp"}, `drop --platform`},
-		{[]string{"--patch", "KB899588", "--hosts", "XP=800,400"}, `"400" is not PLATFORM=HOSTS`},
+		{[]string{"--patch", "KB899588", "--hosts", "XP=800,400"}, `"800,400" reads as 800400 written with a thousands separator; write XP=800400 (or, if 400 hosts are another platform's, PLATFORM=400)`},
 		{[]string{"--patch", "KB899588", "--hosts", "800,XP=3"}, `"800" is not PLATFORM=HOSTS`},
 		{[]string{"--patch", "KB899588", "--hosts", "100:50"}, `runs backwards`},
 		{[]string{"--patch", "KB899588", "--hosts", "1:100000000:1"}, `at most 10000000 rows`},
@@ -224,13 +231,13 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--list", "--catalog", ""}, `--catalog "": empty file name`},
 		{[]string{"--hosts", "--patch", "KB899588"}, `--hosts needs a value (it got "--patch")`},
 		{[]string{"--patch", "--hosts", "1200"}, `--patch needs a value (it got "--hosts")`},
-		{[]string{"--patch", "KB899588", "--hosts", "1,050"}, `commas separate values, so this reads as 1 and 050; for 1050 write that`},
-		{[]string{"--patch", "KB899588", "--hosts", "1,200"}, `so this reads as 1 and 200; for 1200 write that`},
+		{[]string{"--patch", "KB899588", "--hosts", "1,050"}, `--hosts "1,050": reads as 1050 written with thousands separators; write 1050`},
+		{[]string{"--patch", "KB899588", "--hosts", "1,200"}, `reads as 1200 written with thousands separators; write 1200 (for the separate values, give --hosts 1 --hosts 200)`},
 		{[]string{"--patch", "KB899588", "--hosts", "100:5000:0"}, `the step "0" must be a whole number from 1`},
 		{[]string{"--patch", "KB899588", "--hosts", "-99999999999999999999"}, `want at least 1`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--level", "100%"}, `--level "100%"`},
 		{[]string{"--patch", "KB899588", "--hosts", "1200", "--level", "abc"}, `--level "abc"`},
-		{[]string{"--setup", "12", "--hosts", "1200"}, `--setup "12": want a duration such as 12m`},
+		{[]string{"--setup", "12", "--hosts", "1200"}, `--setup "12": a number needs a unit: 12m for 12 minutes`},
 		{[]string{"--setup", "-5m", "--hosts", "1200"}, `--setup "-5m"`},
 		{[]string{"--setup", "12m", "--hosts", "1200", "--pooled"}, "--setup is for a patch with no table"},
 		{[]string{"--setup", "12m", "--hosts", "1200", "--patch", "KB899588"}, "a bundle takes one platform row per patch, and KB899588 has 3"},
@@ -283,6 +290,48 @@ func TestVersion(t *testing.T) {
 	code, out, _ := runCLI("--version")
 	if code != 0 || !strings.HasPrefix(out, "estimate (patchtime) ") {
 		t.Errorf("--version: exit %d, %q", code, out)
+	}
+	info := &debug.BuildInfo{Main: debug.Module{Path: "github.com/patchtime/patchtime", Version: "v1.2.0"},
+		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "65dd1c2a1b3c4d5e6f708192a3b4c5d6e7f80912"},
+			{Key: "vcs.time", Value: "2026-12-01T02:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}
+	for _, c := range []struct {
+		info *debug.BuildInfo
+		ok   bool
+		want string
+	}{
+		{info, true, "estimate (patchtime) v1.2.0, revision 65dd1c2a1b3c (2026-12-01T02:00:00Z, modified)"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, true, "estimate (patchtime) devel"},
+		{nil, false, "estimate (patchtime) devel"},
+	} {
+		if got := versionLine(c.info, c.ok); got != c.want {
+			t.Errorf("versionLine = %q, want %q", got, c.want)
+		}
+	}
+}
+
+// TestVersionOfBuild: a binary built in the clone reports its revision,
+// the one git names.
+func TestVersionOfBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("not in a git clone: %v", err)
+	}
+	if fi, err := os.Stat("../../.git"); err != nil || !fi.IsDir() {
+		t.Skip("a linked worktree: go build records no revision there")
+	}
+	bin := filepath.Join(t.TempDir(), "estimate")
+	if out, err := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "revision " + string(head[:12]); !strings.Contains(string(out), want) {
+		t.Errorf("--version of a build: %q, want %q", out, want)
 	}
 }
 

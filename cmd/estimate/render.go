@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +15,10 @@ import (
 	"github.com/patchtime/patchtime/estimate"
 	"github.com/patchtime/patchtime/fit"
 	"github.com/patchtime/patchtime/internal/clip"
+	"github.com/patchtime/patchtime/internal/durfmt"
 	"github.com/patchtime/patchtime/plan"
+	"golang.org/x/text/language"
+	textmsg "golang.org/x/text/message"
 	"golang.org/x/text/width"
 )
 
@@ -29,7 +33,9 @@ type labels struct {
 	severities                                                                    []string
 	reboots                                                                       map[bulletin.Reboot]string
 	noCurve                                                                       string
-	lab, site                                                                     string // what an interval is about, after its label
+	lab, site                                                                     string    // what an interval is about, after its label
+	setupMin, perHostMin                                                          string    // --list's narrow headers, with the unit
+	hostsOf, consolesOf                                                           [2]string // a count of hosts or consoles above a table, one and many (%s the count)
 }
 
 var tableLabels = map[string]labels{
@@ -45,6 +51,8 @@ var tableLabels = map[string]labels{
 			bulletin.RebootConditional: "条件付き", bulletin.RebootNone: "不要"},
 		noCurve: "曲線なし",
 		lab:     "(検証環境)", site: "(自社実測)",
+		setupMin: "準備(分)", perHostMin: "1台(分)",
+		hostsOf: [2]string{"%s台", "%s台"}, consolesOf: [2]string{"コンソール%s台", "コンソール%s台"},
 	},
 	"en": {
 		patch: "patch", bulletin: "bulletin", platform: "platform", console: "console",
@@ -58,39 +66,224 @@ var tableLabels = map[string]labels{
 			bulletin.RebootConditional: "conditional", bulletin.RebootNone: "none"},
 		noCurve: "no curve",
 		lab:     " (lab)", site: " (site)",
+		setupMin: "setup, min", perHostMin: "per host, min",
+		hostsOf: [2]string{"%s host", "%s hosts"}, consolesOf: [2]string{"%s console", "%s consoles"},
 	},
 }
 
 // writeTable writes estimates for people; a row with no curve is the
-// total of the rollout above it.
+// total of the rollout above it. The default layout fits 100 columns:
+// what every row shares (the patch and its bulletin, the console, the
+// fleet, the consoles) is said once above the table, and each note is a
+// footnote. --wide writes every column in every row (see writeWide).
 func writeTable(out *bytes.Buffer, results []plan.Row, o options) {
+	if o.wide {
+		writeWide(out, results, o)
+		return
+	}
+	l := tableLabels[o.lang]
+	interval := fmt.Sprintf(l.interval, percent(o.level)) + reference(results, l)
+	// What the rows share.
+	var patches []string // "KB899588 (MS05-039)", in order of first appearance
+	seenPatch := map[string]bool{}
+	console, platform, hosts, consoles := "", "", -1, -1
+	sameConsole, samePlatform, sameHosts, sameConsoles := true, true, true, true
+	parts := 0
+	for _, r := range results {
+		e := r.Estimate
+		if hosts == -1 {
+			hosts, consoles = e.Hosts, e.Consoles
+		}
+		sameHosts = sameHosts && e.Hosts == hosts
+		sameConsoles = sameConsoles && e.Consoles == consoles
+		if r.Curve == nil {
+			continue
+		}
+		s := r.Curve.Series()
+		if parts == 0 {
+			console, platform = s.Console, s.Platform
+		}
+		parts++
+		sameConsole = sameConsole && s.Console == console
+		samePlatform = samePlatform && s.Platform == platform && !r.Curve.Given()
+		name := s.KB
+		if name == "" {
+			continue
+		}
+		if s.Bulletin != "" {
+			name += " (" + s.Bulletin + ")"
+		}
+		if !seenPatch[name] {
+			seenPatch[name] = true
+			patches = append(patches, name)
+		}
+	}
+	onePatch := len(patches) <= 1
+	for _, r := range results {
+		if r.Curve != nil && r.Curve.Given() && len(patches) > 0 {
+			onePatch = false // a --setup part beside a patch with a table
+		}
+		if r.Curve == nil {
+			samePlatform = false // a total: its label goes in the platform column
+		}
+	}
+	samePlatform = samePlatform && onePatch && parts > 0
+	caption := slices.Clone(patches)
+	if samePlatform {
+		caption = append(caption, platform)
+	}
+	if sameConsole && console != "" {
+		caption = append(caption, console)
+	}
+	if sameHosts && hosts > 0 {
+		caption = append(caption, countOf(hosts, l.hostsOf, o.lang))
+	}
+	if sameConsoles && consoles > 0 {
+		caption = append(caption, countOf(consoles, l.consolesOf, o.lang))
+	}
+	sep := ", "
+	if o.lang == "ja" {
+		sep = "、"
+	}
+	if len(caption) > 0 {
+		out.WriteString(wrap(clip.Escape(strings.Join(caption, sep))) + "\n")
+	}
+	// The columns left.
+	header := []string{}
+	var right []bool
+	col := func(name string, r bool) { header = append(header, name); right = append(right, r) }
+	if !onePatch {
+		col(l.patch, false)
+	}
+	if !samePlatform {
+		col(l.platform, false)
+	}
+	if !sameConsole {
+		col(l.console, false)
+	}
+	if !sameHosts {
+		col(l.hosts, true)
+	}
+	if !sameConsoles {
+		col(l.consoles, true)
+	}
+	col(l.estimate, false)
+	col(interval, false)
+	t := table{header: header, right: right}
+	var notes []string // footnotes, in order
+	mark := map[string]int{}
+	var markCol []string
+	for _, r := range results {
+		c := cellsOf(r, l, o.lang)
+		patch, plat, cons, note := c.patch, c.platform, c.console, c.note
+		if r.Curve == nil && onePatch {
+			plat = l.total
+		}
+		e := r.Estimate
+		var cells []string
+		if !onePatch {
+			cells = append(cells, patch)
+		}
+		if !samePlatform {
+			cells = append(cells, plat)
+		}
+		if !sameConsole {
+			cells = append(cells, cons)
+		}
+		if !sameHosts {
+			cells = append(cells, groupDigits(e.Hosts))
+		}
+		if !sameConsoles {
+			cells = append(cells, groupDigits(e.Consoles))
+		}
+		cells = append(cells, duration(e.Minutes, o.lang, false), span(e.Low, e.High, o.lang))
+		if note != "" {
+			if _, ok := mark[note]; !ok {
+				notes = append(notes, note)
+				mark[note] = len(notes)
+			}
+		}
+		t.add(cells...)
+		markCol = append(markCol, note)
+	}
+	// Footnote marks after the interval: "*" for the only note, "*1",
+	// "*2" when there are several.
+	marker := func(i int) string {
+		if len(notes) == 1 {
+			return "*"
+		}
+		return "*" + strconv.Itoa(i)
+	}
+	if len(notes) > 0 {
+		t.header = append(t.header, "")
+		for i, n := range markCol {
+			m := ""
+			if n != "" {
+				m = marker(mark[n])
+			}
+			t.rows[i] = append(t.rows[i], m)
+		}
+	}
+	t.write(out)
+	for i, n := range notes {
+		out.WriteString(wrap(marker(i+1)+" "+clip.Escape(n)) + "\n")
+	}
+}
+
+// writeWide writes estimates with every column in every row: patch,
+// bulletin, platform, console, hosts, consoles, estimate, interval, note.
+func writeWide(out *bytes.Buffer, results []plan.Row, o options) {
 	l := tableLabels[o.lang]
 	interval := fmt.Sprintf(l.interval, percent(o.level)) + reference(results, l)
 	t := table{header: []string{l.patch, l.bulletin, l.platform, l.console, l.hosts, l.consoles, l.estimate, interval, l.note},
 		right: []bool{4: true, 5: true}}
 	for _, r := range results {
-		var patch, bul, platform, console, note string
-		if r.Curve == nil {
-			patch = l.total
-		} else {
-			s := r.Curve.Series()
-			patch, bul, platform, console = orDash(s.KB), orDash(s.Bulletin), s.Platform, s.Console
-			if r.Curve.Given() {
-				platform = fmt.Sprintf(l.setupCurve, duration(r.Curve.Setup(), o.lang, false))
-				if r.Group != "" {
-					platform += " (" + r.Group + ")"
-				}
-			}
-			if r.Estimate.Extrapolated {
-				lo, hi := r.Curve.DataRange()
-				note = fmt.Sprintf(l.extrapolated, lo, hi)
-			}
-		}
-		e := r.Estimate
-		t.add(patch, bul, platform, console, strconv.Itoa(e.Hosts), strconv.Itoa(e.Consoles),
-			duration(e.Minutes, o.lang, true), span(e.Low, e.High, o.lang), note)
+		c, e := cellsOf(r, l, o.lang), r.Estimate
+		t.add(c.patch, c.bulletin, c.platform, c.console, groupDigits(e.Hosts), groupDigits(e.Consoles),
+			duration(e.Minutes, o.lang, true), span(e.Low, e.High, o.lang), c.note)
 	}
 	t.write(out)
+}
+
+// rowCells are the text cells of a row of estimates.
+type rowCells struct{ patch, bulletin, platform, console, note string }
+
+// cellsOf names a row's curve: its patch, bulletin, platform (for a
+// --setup curve, what it is made of), console and note (extrapolated);
+// a total's patch cell says so.
+func cellsOf(r plan.Row, l labels, lang string) rowCells {
+	if r.Curve == nil {
+		return rowCells{patch: l.total}
+	}
+	s := r.Curve.Series()
+	c := rowCells{patch: orDash(s.KB), bulletin: orDash(s.Bulletin), platform: s.Platform, console: s.Console}
+	if r.Curve.Given() {
+		c.platform = fmt.Sprintf(l.setupCurve, duration(r.Curve.Setup(), lang, false))
+		if r.Group != "" {
+			c.platform += " (" + r.Group + ")"
+		}
+	}
+	if r.Estimate.Extrapolated {
+		lo, hi := r.Curve.DataRange()
+		c.note = fmt.Sprintf(l.extrapolated, lo, hi)
+	}
+	return c
+}
+
+// countOf writes a count with its unit: "1,200台", "コンソール1台",
+// "1,200 hosts", "1 console".
+func countOf(n int, units [2]string, lang string) string {
+	u := units[1]
+	if n == 1 {
+		u = units[0]
+	}
+	return fmt.Sprintf(u, groupDigits(n))
+}
+
+// groupDigits writes a whole number with its thousands grouped by commas,
+// as both languages write them in tables: 100,000,000.
+func groupDigits(n int) string {
+	return textmsg.NewPrinter(language.English).Sprintf("%d", n)
 }
 
 // reference labels the interval column with what its intervals are
@@ -125,9 +318,9 @@ func writeSkipped(out *bytes.Buffer, skipped []plan.Skip, lang string) {
 	}
 	for _, p := range order {
 		if lang == "ja" {
-			fmt.Fprintf(out, "%sは%sに該当しないため除外しました。\n", p, strings.Join(by[p], "、"))
+			out.WriteString(wrap(fmt.Sprintf("%sは%sに該当しないため除外しました。", p, strings.Join(by[p], "、"))) + "\n")
 		} else {
-			fmt.Fprintf(out, "%s does not apply to %s: skipped.\n", p, strings.Join(by[p], ", "))
+			out.WriteString(wrap(fmt.Sprintf("%s does not apply to %s: skipped.", p, strings.Join(by[p], ", "))) + "\n")
 		}
 	}
 }
@@ -137,25 +330,31 @@ func writeSkipped(out *bytes.Buffer, skipped []plan.Skip, lang string) {
 func sentence(a plan.Window, o options) string {
 	ja := o.lang == "ja"
 	win := duration(a.Window.Minutes(), o.lang, false)
-	// took is the time held against the window; a miss is rounded up, so
-	// that it never reads as fitting.
+	// took is the time held against the window, rounded to the minute as
+	// the table's row is; a miss that rounds to the window's length says
+	// that it is over by less than a minute.
 	took := func(minutes, high float64, miss bool) string {
 		m := minutes
 		if a.Window.Upper {
 			m = high
 		}
-		if miss {
-			m = math.Ceil(m)
+		t := duration(m, o.lang, false)
+		if miss && math.Round(m) <= math.Round(a.Window.Minutes()) {
+			if ja {
+				t += "、1分未満の超過"
+			} else {
+				t += ", over by less than a minute"
+			}
 		}
 		switch {
 		case a.Window.Upper && ja:
-			return "予測区間の上限" + duration(m, o.lang, false)
+			return "予測区間の上限" + t
 		case a.Window.Upper:
-			return duration(m, o.lang, false) + " at the top of the interval"
+			return t + " at the top of the interval"
 		case ja:
-			return "予想" + duration(m, o.lang, false)
+			return "予想" + t
 		}
-		return "estimate " + duration(m, o.lang, false)
+		return "estimate " + t
 	}
 	best := took(a.Plan.Minutes, a.Plan.High, !a.Fits)
 	label := ""
@@ -164,45 +363,45 @@ func sentence(a plan.Window, o options) string {
 	}
 	consoles := func(n int) string {
 		if ja {
-			return fmt.Sprintf("コンソール%d台", n)
+			return "コンソール" + groupDigits(n) + "台"
 		}
 		if n == 1 {
 			return "1 console"
 		}
-		return fmt.Sprintf("%d consoles", n)
+		return groupDigits(n) + " consoles"
 	}
 	switch {
 	case a.Question == plan.HostsFor && !a.Fits:
 		if ja {
 			return fmt.Sprintf("%s1台だけでも%sの時間帯に収まりません (%s)。", label, win, best)
 		}
-		return fmt.Sprintf("%seven one host does not fit a %s window (%s).", label, win, best)
+		return fmt.Sprintf("%seven one host does not fit %s %s window (%s).", label, article(win), win, best)
 	case a.Question == plan.HostsFor:
 		if ja {
-			return fmt.Sprintf("%s%sで%sに収まるのは最大%d台です (%s)。", label, consoles(a.Plan.Consoles), win, a.Hosts, took(a.Plan.Minutes, a.Plan.High, false))
+			return fmt.Sprintf("%s%sで%sに収まるのは最大%s台です (%s)。", label, consoles(a.Plan.Consoles), win, groupDigits(a.Hosts), took(a.Plan.Minutes, a.Plan.High, false))
 		}
-		return fmt.Sprintf("%sat most %d hosts fit a %s window with %s (%s).", label, a.Hosts, win, consoles(a.Plan.Consoles), took(a.Plan.Minutes, a.Plan.High, false))
+		return fmt.Sprintf("%sat most %s hosts fit %s %s window with %s (%s).", label, groupDigits(a.Hosts), article(win), win, consoles(a.Plan.Consoles), took(a.Plan.Minutes, a.Plan.High, false))
 	case a.Question == plan.ConsolesFor && !a.Fits:
 		if ja {
-			return fmt.Sprintf("%s%d台は%sの時間帯に収まりません。最短は%sのときです (%s)。", label, a.Hosts, win, consoles(a.Plan.Consoles), best)
+			return fmt.Sprintf("%s%s台は%sの時間帯に収まりません。最短は%sのときです (%s)。", label, groupDigits(a.Hosts), win, consoles(a.Plan.Consoles), best)
 		}
-		return fmt.Sprintf("%s%d hosts do not fit a %s window; the shortest is with %s (%s).", label, a.Hosts, win, consoles(a.Plan.Consoles), best)
+		return fmt.Sprintf("%s%s hosts do not fit %s %s window; the shortest is with %s (%s).", label, groupDigits(a.Hosts), article(win), win, consoles(a.Plan.Consoles), best)
 	case a.Question == plan.ConsolesFor:
 		if ja {
-			return fmt.Sprintf("%s%d台を%sに収めるには%sが必要です (%s)。", label, a.Hosts, win, consoles(a.Plan.Consoles), best)
+			return fmt.Sprintf("%s%s台を%sに収めるには%sが必要です (%s)。", label, groupDigits(a.Hosts), win, consoles(a.Plan.Consoles), best)
 		}
-		return fmt.Sprintf("%s%d hosts fit a %s window with %s (%s).", label, a.Hosts, win, consoles(a.Plan.Consoles), best)
+		return fmt.Sprintf("%s%s hosts fit %s %s window with %s (%s).", label, groupDigits(a.Hosts), article(win), win, consoles(a.Plan.Consoles), best)
 	case !a.Fits:
 		if ja {
 			return fmt.Sprintf("%s%sでは1回に1台ずつにしても%sの時間帯に収まりません (%s)。", label, consoles(a.Plan.Consoles), win, best)
 		}
-		return fmt.Sprintf("%sWith %s even one host per window does not fit a %s window (%s).", label, consoles(a.Plan.Consoles), win, best)
+		return fmt.Sprintf("%sWith %s even one host per window does not fit %s %s window (%s).", label, consoles(a.Plan.Consoles), article(win), win, best)
 	default:
 		per := a.HostsPerWindow
 		if ja {
-			return fmt.Sprintf("%s%sでは、%d台を%d回の時間帯に分ければ各回%sに収まります (1回%d台まで、%s)。", label, consoles(a.Plan.Consoles), a.Hosts, a.Plan.Windows, win, per, best)
+			return fmt.Sprintf("%s%sでは、%s台を%s回の時間帯に分ければ各回%sに収まります (1回%s台まで、%s)。", label, consoles(a.Plan.Consoles), groupDigits(a.Hosts), groupDigits(a.Plan.Windows), win, groupDigits(per), best)
 		}
-		return fmt.Sprintf("%sWith %s, %d hosts need %d windows of %s (up to %d hosts each, %s).", label, consoles(a.Plan.Consoles), a.Hosts, a.Plan.Windows, win, per, best)
+		return fmt.Sprintf("%sWith %s, %s hosts need %s windows of %s (up to %s hosts each, %s).", label, consoles(a.Plan.Consoles), groupDigits(a.Hosts), groupDigits(a.Plan.Windows), win, groupDigits(per), best)
 	}
 }
 
@@ -221,8 +420,8 @@ func seriesLabel(c *estimate.Curve, lang string) string {
 }
 
 // writeCalibration says what --observations changed; ± is a standard
-// error.
-func writeCalibration(out *bytes.Buffer, cal *estimate.Calibration, path, lang string) {
+// error. The line is wrapped at textWidth.
+func writeCalibration(out *bytes.Buffer, cal *estimate.Calibration, f *estimate.ObservationFile, lang string) {
 	ja := lang == "ja"
 	coef := func(name string, v, se float64) string {
 		if v == 0 && se == 0 {
@@ -233,24 +432,42 @@ func writeCalibration(out *bytes.Buffer, cal *estimate.Calibration, path, lang s
 		}
 		return fmt.Sprintf("%s = %.4g (±%.2g)", name, v, se)
 	}
+	var b strings.Builder
 	if ja {
-		fmt.Fprintf(out, "%s の%d件の実測で補正 (±は標準誤差): 1台あたり時間 ×%.3f (±%.3f)、準備時間 %+.2f分 (±%.2f)", clip.Path(path), cal.N(), cal.Speed(), cal.SpeedSE(), cal.Offset(), cal.OffsetSE())
+		jaLines := func(l estimate.Lines) string { return strings.ReplaceAll(l.String(), ", ", "、") }
+		fmt.Fprintf(&b, "%s の%s行目、%d件の実測で補正", clip.Path(f.File), jaLines(f.Used()), cal.N())
+		var skipped []string
+		for _, r := range []struct {
+			reason estimate.SkipReason
+			what   string
+		}{{estimate.SkipTotal, "合計の行"}, {estimate.SkipNotApplicable, "該当しないパッチの行"}, {estimate.SkipNoTable, "表のないパッチの行"}} {
+			if lines := f.SkippedLines(r.reason); len(lines) > 0 {
+				skipped = append(skipped, fmt.Sprintf("%s行目は%s", jaLines(lines), r.what))
+			}
+		}
+		if len(skipped) > 0 {
+			fmt.Fprintf(&b, " (%sなので除外)", strings.Join(skipped, "、"))
+		}
+		fmt.Fprintf(&b, "。±は標準誤差: 1台あたり時間 ×%.3f (±%.3f)、準備時間 %+.2f分 (±%.2f)", cal.Speed(), cal.SpeedSE(), cal.Offset(), cal.OffsetSE())
 	} else {
-		fmt.Fprintf(out, "calibrated to %d observed rollouts in %s (± standard error): per-host time ×%.3f (±%.3f), setup %+.2f min (±%.2f)", cal.N(), clip.Path(path), cal.Speed(), cal.SpeedSE(), cal.Offset(), cal.OffsetSE())
+		fmt.Fprintf(&b, "calibrated to %s, ± standard error: per-host time ×%.3f (±%.3f), setup %+.2f min (±%.2f)", f, cal.Speed(), cal.SpeedSE(), cal.Offset(), cal.OffsetSE())
 	}
 	switch {
+	case cal.Scaling() && ja:
+		fmt.Fprintf(&b, "、%s、%s。", coef("σ", cal.Contention(), cal.ContentionSE()), coef("κ", cal.Coherency(), cal.CoherencySE()))
 	case cal.Scaling():
-		fmt.Fprintf(out, ", %s, %s", coef("σ", cal.Contention(), cal.ContentionSE()), coef("κ", cal.Coherency(), cal.CoherencySE()))
+		fmt.Fprintf(&b, ", %s, %s.", coef("σ", cal.Contention(), cal.ContentionSE()), coef("κ", cal.Coherency(), cal.CoherencySE()))
 	case ja:
-		fmt.Fprintf(out, "。σとκは補正していません (%d種類以上のコンソール数で%d件以上の実測が必要、現在は%d種類で%d件)", estimate.MinScalingConsoles, estimate.MinScalingRollouts, cal.ConsoleCounts(), cal.N())
+		fmt.Fprintf(&b, "。σとκは補正していません (%d種類以上のコンソール数で%d件以上の実測が必要、現在は%d種類で%d件)。", estimate.MinScalingConsoles, estimate.MinScalingRollouts, cal.ConsoleCounts(), cal.N())
 	default:
-		fmt.Fprintf(out, "; σ and κ not fitted: that needs %d or more rollouts at %d or more console counts (these are %d at %d)", estimate.MinScalingRollouts, estimate.MinScalingConsoles, cal.N(), cal.ConsoleCounts())
+		fmt.Fprintf(&b, "; σ and κ not fitted: that needs %d or more rollouts at %d or more console counts (these are %d at %d).", estimate.MinScalingRollouts, estimate.MinScalingConsoles, cal.N(), cal.ConsoleCounts())
 	}
-	out.WriteString("\n")
+	out.WriteString(wrap(b.String()) + "\n")
 }
 
 // duration renders minutes as "3時間32分 (3h32m)" in Japanese (the Go form
-// only if both) or "3h32m" in English.
+// only if both) or "3h32m" in English, rounded to the minute; a day or
+// more starts with days: "2日3時間5分", "2d3h5m".
 func duration(minutes float64, lang string, both bool) string {
 	if math.IsInf(minutes, 0) || math.IsNaN(minutes) {
 		return tableLabels[lang].unbounded
@@ -260,10 +477,13 @@ func duration(minutes float64, lang string, both bool) string {
 	case lang == "en":
 		return goDuration(d)
 	case both:
-		return bulletin.FormatDuration(d) + " (" + goDuration(d) + ")"
+		return jaDuration(d) + " (" + goDuration(d) + ")"
 	}
-	return bulletin.FormatDuration(d)
+	return jaDuration(d)
 }
+
+// jaDuration writes d as "3時間32分", with days from a day on: "2日3時間5分".
+func jaDuration(d time.Duration) string { return durfmt.Ja(d) }
 
 // percent writes a level as a percentage without float noise: 0.57 → "57".
 func percent(level float64) string {
@@ -283,14 +503,21 @@ func span(lo, hi float64, lang string) string {
 	return duration(lo, lang, false) + "〜" + top
 }
 
-// goDuration writes d rounded to the minute in Go's form without seconds:
-// "3h32m", "52m", "2h0m".
-func goDuration(d time.Duration) string {
-	s := d.Round(time.Minute).String()
-	if s == "0s" {
-		return "0m"
+// goDuration writes d rounded to the minute in Go's form without seconds
+// or zero minutes, with days from a day on: "3h32m", "52m", "2h", "2d3h5m".
+func goDuration(d time.Duration) string { return durfmt.Go(d) }
+
+// article is "a" or "an" before a duration as it is read aloud: "an 8m
+// window", "an 11h window", "a 2h window".
+func article(d string) string {
+	n := d
+	if i := strings.IndexFunc(d, func(r rune) bool { return r < '0' || r > '9' }); i >= 0 {
+		n = d[:i]
 	}
-	return strings.TrimSuffix(s, "0s")
+	if strings.HasPrefix(n, "8") || len(n)%3 == 2 && (strings.HasPrefix(n, "11") || strings.HasPrefix(n, "18")) {
+		return "an"
+	}
+	return "a"
 }
 
 // writeList writes the catalog's series, or those of --patch and
@@ -321,6 +548,46 @@ func writeList(out *bytes.Buffer, cat *estimate.Catalog, o options) error {
 		w.Flush()
 		return w.Error()
 	}
+	if o.wide {
+		writeListWide(out, cat, series, o)
+		return nil
+	}
+	// One line per patch (KB, bulletin, severity, reboot), then its
+	// platforms, indented.
+	t := table{
+		header: []string{"  " + l.platform, l.console, l.pkgBytes, l.points, l.setupMin, l.perHostMin},
+		right:  []bool{2: true, 3: true, 4: true, 5: true},
+	}
+	var group string
+	for _, s := range series {
+		head := s.KB + "  " + s.Bulletin
+		if s.Severity.Valid() {
+			head += "  " + l.severity + " " + l.severities[s.Severity]
+		}
+		if r := l.reboots[s.Reboot]; r != "" {
+			head += "  " + l.reboot + " " + r
+		}
+		if head != group {
+			group = head
+			t.line(head)
+		}
+		setup, perHost := l.noCurve, ""
+		if c, err := cat.Curve(s); err == nil {
+			setup, perHost = fmt.Sprintf("%.2f", c.Setup()), fmt.Sprintf("%.4f", c.PerHost())
+		}
+		bytes := ""
+		if s.PackageBytes > 0 {
+			bytes = groupDigits(int(s.PackageBytes))
+		}
+		t.add("  "+s.Platform, s.Console, bytes, strconv.Itoa(s.Observations), setup, perHost)
+	}
+	t.write(out)
+	return nil
+}
+
+// writeListWide writes --list --wide: every column in every row.
+func writeListWide(out *bytes.Buffer, cat *estimate.Catalog, series []estimate.Series, o options) {
+	l := tableLabels[o.lang]
 	t := table{
 		header: []string{l.patch, l.bulletin, l.severity, l.reboot, l.platform, l.console, l.pkgBytes, l.points, l.setup, l.perHost},
 		right:  []bool{6: true, 7: true, 8: true, 9: true},
@@ -344,7 +611,6 @@ func writeList(out *bytes.Buffer, cat *estimate.Catalog, o options) error {
 			blankZero(s.PackageBytes), strconv.Itoa(s.Observations), setup, perHost)
 	}
 	t.write(out)
-	return nil
 }
 
 // listed returns the series --list shows.
@@ -380,7 +646,7 @@ func blankZero(n int64) string {
 // the manner of R's summary(lm), after the calibration if there is one.
 func writeExplain(out *bytes.Buffer, curves []*estimate.Curve, cal *estimate.Calibration, o options) {
 	if cal != nil {
-		writeCalibration(out, cal, o.observations, "en")
+		writeCalibration(out, cal, o.observed, "en")
 		fmt.Fprintf(out, "calibration: %d observations, residual standard error %s min on %d degrees of freedom\n\n", cal.N(), num(cal.RMSE()), cal.DF())
 	}
 	for i, c := range curves {
@@ -477,6 +743,16 @@ type table struct {
 	header []string
 	right  []bool // right-align column i
 	rows   [][]string
+	lines  map[int]string // a line of its own before row i (see line)
+}
+
+// line adds a line of its own, not in columns, before the next row, such
+// as the heading of a group of rows. It is escaped as cells are.
+func (t *table) line(s string) {
+	if t.lines == nil {
+		t.lines = map[int]string{}
+	}
+	t.lines[len(t.rows)] = clip.Escape(s)
 }
 
 // add appends a row. Its cells are escaped (clip.Escape): text from files
@@ -497,7 +773,10 @@ func (t *table) write(out *bytes.Buffer) {
 			widths[i] = max(widths[i], cellWidth(c))
 		}
 	}
-	for _, r := range all {
+	for k, r := range all {
+		if s, ok := t.lines[k-1]; ok && k > 0 {
+			out.WriteString(s + "\n")
+		}
 		var line strings.Builder
 		for i, c := range r {
 			pad := strings.Repeat(" ", widths[i]-cellWidth(c))
@@ -538,4 +817,45 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// textWidth is the widest line of prose the table output writes, in
+// terminal cells, the width of its default table.
+const textWidth = 100
+
+// wrap breaks a line of prose so that no line is wider than textWidth
+// cells (see cellWidth): after a space, or after a Japanese comma or full
+// stop, never inside a word nor before an opening parenthesis, which
+// stays with what it explains; a word wider than the line stays whole.
+// Lines after the first are indented by two spaces.
+func wrap(s string) string {
+	if cellWidth(s) <= textWidth {
+		return s
+	}
+	rs := []rune(s)
+	var out strings.Builder
+	line, lineW := "", 0 // the line being filled and its width
+	brk, brkW := -1, 0   // the last place line may break: its byte offset and the width before it
+	for i, r := range rs {
+		w := cellWidth(string(r))
+		if lineW+w > textWidth && brk > 0 {
+			out.WriteString(strings.TrimRight(line[:brk], " ") + "\n  ")
+			line, lineW = strings.TrimLeft(line[brk:], " "), lineW-brkW+2
+			brk = -1
+		}
+		line += string(r)
+		lineW += w
+		prev, next := rune(0), rune(0)
+		if i > 0 {
+			prev = rs[i-1]
+		}
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
+		if r == ' ' && next != '(' && next != '=' && prev != '=' || r == '、' || r == '。' {
+			brk, brkW = len(line), lineW
+		}
+	}
+	out.WriteString(line)
+	return out.String()
 }
