@@ -252,6 +252,7 @@ func ReadObservationFile(r io.Reader) (*ObservationFile, error) {
 		return nil, err
 	}
 	f := new(ObservationFile)
+	_, f.output = col["patch"]
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,34 @@ type ObservationFile struct {
 	File         string        // the file's name, when read by LoadObservationFile; "" otherwise
 	Observations []Observation // the rows used, in file order
 	Skipped      []Skipped     // the rows not used, in file order
+	output       bool          // the file is estimate's own CSV output (its KB column is patch)
+}
+
+// DropNoTable moves the rows of patches that have no table in c from
+// Observations to Skipped (reason SkipNoTable), when the file is
+// estimate's own CSV output: there a patch with no table named with a KB
+// number (the command's --setup KB999001=12m) has a KB but no curve. In a
+// catalog-format file such a row stays, and Calibrate refuses it by its
+// line.
+func (f *ObservationFile) DropNoTable(c *Catalog) {
+	if f == nil || !f.output || c == nil {
+		return
+	}
+	kept := f.Observations[:0]
+	var dropped []Skipped
+	for _, o := range f.Observations {
+		if _, err := c.lookup(o.KB); err != nil {
+			dropped = append(dropped, Skipped{Line: o.Line, Reason: SkipNoTable, Patch: o.KB})
+			continue
+		}
+		kept = append(kept, o)
+	}
+	if len(dropped) == 0 {
+		return
+	}
+	f.Observations = kept
+	f.Skipped = append(f.Skipped, dropped...)
+	slices.SortFunc(f.Skipped, func(a, b Skipped) int { return a.Line - b.Line })
 }
 
 // Used returns the lines of the rows used, in file order; none if no row
@@ -100,6 +129,8 @@ type Skipped struct {
 // curve to calibrate against`.
 func (s Skipped) String() string {
 	switch {
+	case s.Reason == SkipNoTable && s.Patch != "" && isKB(s.Patch):
+		return fmt.Sprintf("line %d: patch %s has no table (--setup): no curve to calibrate against", s.Line, clip.Quote(s.Patch))
 	case s.Reason == SkipNoTable && s.Patch != "":
 		return fmt.Sprintf("line %d: patch %s is not a KB number: a patch with no table (--setup) has no curve to calibrate against", s.Line, clip.Quote(s.Patch))
 	case s.Reason == SkipNoTable:
@@ -260,4 +291,10 @@ func undefuse(s string) string {
 		return s[1:]
 	}
 	return s
+}
+
+// isKB reports whether s is a KB number.
+func isKB(s string) bool {
+	_, err := normalizeKB(s)
+	return err == nil
 }

@@ -383,7 +383,7 @@ func TestObservationFileEncodings(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if diff := cmp.Diff(want, got); diff != "" {
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(ObservationFile{})); diff != "" {
 			t.Errorf("%s (-UTF-8 +got):\n%s", name, diff)
 		}
 	}
@@ -621,5 +621,38 @@ func TestCalibrateExactPlatform(t *testing.T) {
 	obs[0].Platform = "XP"
 	if _, err := cat.Calibrate(obs); err == nil || !strings.Contains(err.Error(), "line 2: KB1 has 2 platform rows") {
 		t.Errorf("platform XP: %v, want an error on line 2 naming the 2 rows", err)
+	}
+}
+
+// TestDropNoTable: in the command's own CSV, a --setup patch named with a
+// KB number (KB999001, no table in the catalog) is skipped with its line;
+// in a catalog-format file the same row stays, for Calibrate to refuse.
+func TestDropNoTable(t *testing.T) {
+	out := "patch,bulletin,platform,console,hosts,consoles,minutes,row\n" +
+		"KB899588,MS05-039,Windows XP SP1/SP1a/SP2,UpdateEXPERT 6.1,300,1,62.1,part\n" +
+		"KB999001,,XP,UpdateEXPERT 6.1,300,1,63.0,part\n" +
+		",,,,300,1,125.1,total\n"
+	f, err := ReadObservationFile(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.DropNoTable(Default())
+	if got := f.Used().String(); got != "2" {
+		t.Errorf("used lines %q, want 2", got)
+	}
+	if got := f.SkippedLines(SkipNoTable).String(); got != "3" {
+		t.Errorf("no-table lines %q, want 3", got)
+	}
+	if got := f.Skipped[0].String(); got != `line 3: patch "KB999001" has no table (--setup): no curve to calibrate against` {
+		t.Errorf("skipped %q", got)
+	}
+	catalog := "kb,platform,consoles,hosts,minutes\nKB899588,XP,1,300,62.1\nKB999001,XP,1,300,63.0\n"
+	g, err := ReadObservationFile(strings.NewReader(catalog))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.DropNoTable(Default())
+	if len(g.Observations) != 2 || len(g.Skipped) != 0 {
+		t.Errorf("catalog format: %d used, %d skipped; want 2 and 0", len(g.Observations), len(g.Skipped))
 	}
 }

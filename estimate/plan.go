@@ -143,9 +143,9 @@ func (r Rollout) checkPlan(w Window) error {
 		case err1 != nil || err2 != nil:
 			return errors.Join(err1, err2)
 		case math.IsInf(one.High, 1):
-			return fmt.Errorf("%s: the prediction interval is unbounded (too few points to tell the noise), so its top cannot be planned on; plan on the estimate", c.series)
+			return fmt.Errorf("%s: the prediction interval is unbounded (too few points to tell the noise), so its top cannot be planned on; plan on the estimate", c.name())
 		case two.High < one.High:
-			return fmt.Errorf("%s: the top of the prediction interval falls as the fleet grows from one host (the fit is too uncertain there), so it cannot be planned on; plan on the estimate", c.series)
+			return fmt.Errorf("%s: the top of the prediction interval falls as the fleet grows from one host (the fit is too uncertain there), so it cannot be planned on; plan on the estimate", c.name())
 		}
 	}
 	return nil

@@ -89,15 +89,10 @@ func (c *Curve) Summary() Summary {
 		return Summary{}
 	}
 	f := c.fit
-	s := Summary{Name: c.series.String(), Model: f.Model, Given: c.given, Calibrated: c.cal != nil,
+	s := Summary{Model: f.Model, Given: c.given, Calibrated: c.cal != nil,
 		Points: f.N, RMSE: f.RMSE, DF: f.DF, Variance: f.Variance, R2: f.R2, LOO: f.LOO(), PRESS: f.PRESS,
 		AICc: f.AICc, Reason: c.reason, Level: c.level}
-	if c.given {
-		s.Name = fmt.Sprintf("setup %.2f min (%s)", f.Intercept, c.series.Console)
-		if c.series.KB != "" {
-			s.Name = c.series.KB + " " + s.Name
-		}
-	}
+	s.Name = c.name()
 	switch {
 	case c.given:
 		s.Formula = "minutes = setup + perHost × hosts"
@@ -159,4 +154,18 @@ func (c *Curve) Summary() Summary {
 		s.Method = NormalQuantile
 	}
 	return s
+}
+
+// name names the curve in words: its series, or for a curve made from a
+// setup time "setup 12.00 min (UpdateEXPERT 6.1)", after its KB if it has
+// one.
+func (c *Curve) name() string {
+	if !c.given {
+		return c.series.String()
+	}
+	n := fmt.Sprintf("setup %.2f min (%s)", c.fit.Intercept, c.series.Console)
+	if c.series.KB != "" {
+		n = c.series.KB + " " + n
+	}
+	return n
 }

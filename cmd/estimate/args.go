@@ -14,6 +14,7 @@ import (
 	"github.com/patchtime/patchtime/chart"
 	"github.com/patchtime/patchtime/estimate"
 	"github.com/patchtime/patchtime/internal/clip"
+	"github.com/patchtime/patchtime/internal/durfmt"
 	"github.com/patchtime/patchtime/internal/suggest"
 	"github.com/patchtime/patchtime/plan"
 	"github.com/spf13/pflag"
@@ -34,16 +35,8 @@ const maxTableRows = 10_000
 // thousands). Nothing is expanded: the values come back as ranges.
 func parseCounts(flag, text string, max int) ([]plan.Range, error) {
 	folded := width.Fold.String(text)
-	if n, ok := thousands(folded, max); ok {
-		msg := fmt.Sprintf("--%s %s: reads as %d written with thousands separators; write %d", flag, clip.Quote(text), n, n)
-		var each []string
-		for _, item := range strings.Split(folded, ",") {
-			if item[0] == '0' {
-				return nil, usagef("%s", msg)
-			}
-			each = append(each, "--"+flag+" "+item)
-		}
-		return nil, usagef("%s (for the separate values, give %s)", msg, strings.Join(each, " "))
+	if err := separators(flag, text, folded, max); err != nil {
+		return nil, err
 	}
 	var out []plan.Range
 	for _, item := range strings.Split(folded, ",") {
@@ -78,31 +71,62 @@ func parseCounts(flag, text string, max int) ([]plan.Range, error) {
 	return out, nil
 }
 
-// thousands reports whether s could be one number written with thousands
-// separators, and which: a first group of one to three digits, then
-// groups of exactly three ("1,200", "12,345", "250,500", "2,500,000"),
-// whose value is at most max. Such a value is read as a list only when it
-// is plainly one: three or more sizes, each a multiple of 10 and larger
-// than the one before, with no group starting with 0 ("50,100,250").
-// "50,100,250,500" is above any max (50 billion), so it is a list too.
-func thousands(s string, max int) (int, bool) {
+// separators refuses a --hosts or --consoles value in which a number
+// could be written with thousands separators (see thousands), saying the
+// number without them. In a value with ranges each from:to part is looked
+// at: "100:5,000:100" is refused, "1:10,20:30" is two ranges.
+func separators(flag, text, folded string, max int) error {
+	items := strings.Split(folded, ",")
+	for i := range items {
+		items[i] = strings.TrimSpace(items[i])
+	}
+	clean := strings.Join(items, ",")
+	if !strings.Contains(clean, ":") {
+		n, ok := thousands(clean)
+		if !ok {
+			return nil
+		}
+		msg := fmt.Sprintf("--%s %s: reads as %s written with thousands separators", flag, clip.Quote(text), n)
+		if len(n) > len(strconv.Itoa(max)) || len(n) == len(strconv.Itoa(max)) && n > strconv.Itoa(max) {
+			return usagef("%s, above the maximum of %d %s", msg, max, flag)
+		}
+		msg += "; write " + n
+		var each []string
+		for _, item := range items {
+			if item[0] == '0' {
+				return usagef("%s", msg)
+			}
+			each = append(each, "--"+flag+" "+item)
+		}
+		return usagef("%s (for the separate values, give %s)", msg, strings.Join(each, " "))
+	}
+	parts := strings.Split(clean, ":")
+	for i, p := range parts {
+		if n, ok := thousands(p); ok {
+			parts[i] = n
+			return usagef("--%s %s: %s reads as %s written with thousands separators; write %s",
+				flag, clip.Quote(text), clip.Quote(p), n, strings.Join(parts, ":"))
+		}
+	}
+	return nil
+}
+
+// thousands reports whether s reads as one number written with thousands
+// separators, and gives its digits: a first group of one to three digits
+// not starting with 0, then groups of exactly three ("1,200", "12,345",
+// "250,500", "2,500,000", "123,456,789"). Such a value is read as a list
+// only when it plainly is one: three or more sizes, each a multiple of 10
+// and larger than the one before, no group starting with 0
+// ("50,100,250", "50,100,250,500").
+func thousands(s string) (string, bool) {
 	groups := strings.Split(s, ",")
-	if len(groups) < 2 || len(groups[0]) < 1 || len(groups[0]) > 3 || !digitsOnly(groups[0]) {
-		return 0, false
+	if len(groups) < 2 || len(groups[0]) > 3 || !digitsOnly(groups[0]) || groups[0][0] == '0' {
+		return "", false
 	}
-	n := 0
-	for i, g := range groups {
-		if i > 0 && (len(g) != 3 || !digitsOnly(g)) {
-			return 0, false
+	for _, g := range groups[1:] {
+		if len(g) != 3 || !digitsOnly(g) {
+			return "", false
 		}
-		if n > max { // already too large to be one count
-			return 0, false
-		}
-		v, _ := strconv.Atoi(g)
-		n = n*1000 + v
-	}
-	if n > max {
-		return 0, false
 	}
 	list := len(groups) >= 3
 	prev := 0
@@ -113,7 +137,7 @@ func thousands(s string, max int) (int, bool) {
 		}
 		prev = v
 	}
-	return n, !list
+	return strings.Join(groups, ""), !list
 }
 
 func digitsOnly(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
@@ -142,24 +166,32 @@ func count(flag, text, s string, max int) (int, error) {
 // that continues a number written with thousands separators (XP=1,200).
 func parseFleet(text string, max int) ([]plan.Group, error) {
 	var fleet []plan.Group
-	items := strings.Split(text, ",")
-	for i, item := range items {
-		name, n, ok := strings.Cut(item, "=")
+	items := strings.Split(width.Fold.String(text), ",")
+	for i := 0; i < len(items); i++ {
+		name, n, ok := strings.Cut(items[i], "=")
 		name = strings.TrimSpace(name)
-		if !ok && i > 0 && len(strings.TrimSpace(item)) == 3 && digitsOnly(width.Fold.String(strings.TrimSpace(item))) {
-			prev := items[i-1]
-			if _, v, _ := strings.Cut(prev, "="); len(strings.TrimSpace(v)) <= 3 {
-				p, _, _ := strings.Cut(prev, "=")
-				joined := strings.TrimSpace(v) + strings.TrimSpace(item)
-				return nil, usagef("--hosts %s: %s reads as %s written with a thousands separator; write %s=%s (or, if %s hosts are another platform's, PLATFORM=%s)",
-					clip.Quote(text), clip.Quote(strings.TrimSpace(v)+","+strings.TrimSpace(item)), width.Fold.String(joined), clip.Escape(strings.TrimSpace(p)), width.Fold.String(joined),
-					width.Fold.String(strings.TrimSpace(item)), width.Fold.String(strings.TrimSpace(item)))
-			}
-		}
 		if !ok || name == "" {
-			return nil, usagef("--hosts %s: %s is not PLATFORM=HOSTS; a mixed fleet is written XP=800,2000=400", clip.Quote(text), clip.Quote(strings.TrimSpace(item)))
+			return nil, usagef("--hosts %s: %s is not PLATFORM=HOSTS; a mixed fleet is written XP=800,2000=400", clip.Quote(text), clip.Quote(strings.TrimSpace(items[i])))
 		}
-		h, err := count("hosts", text, width.Fold.String(n), max)
+		// Items of three digits after it, with no platform, continue a
+		// number written with thousands separators: XP=1,200.
+		groups := []string{strings.TrimSpace(n)}
+		for i+1 < len(items) && !strings.Contains(items[i+1], "=") && len(strings.TrimSpace(items[i+1])) == 3 && digitsOnly(strings.TrimSpace(items[i+1])) {
+			groups = append(groups, strings.TrimSpace(items[i+1]))
+			i++
+		}
+		if len(groups) > 1 {
+			v := strings.Join(groups, ",")
+			if digits, ok := thousands(v); ok {
+				msg := fmt.Sprintf("--hosts %s: %s reads as %s written with thousands separators; write %s=%s", clip.Quote(text), clip.Quote(v), digits, clip.Escape(name), digits)
+				if len(groups) == 2 && groups[1][0] != '0' {
+					msg += fmt.Sprintf(" (or, if %s hosts are another platform's, PLATFORM=%s)", groups[1], groups[1])
+				}
+				return nil, usagef("%s", msg)
+			}
+			return nil, usagef("--hosts %s: %s is not PLATFORM=HOSTS; a mixed fleet is written XP=800,2000=400", clip.Quote(text), clip.Quote(groups[1]))
+		}
+		h, err := count("hosts", text, n, max)
 		if err != nil {
 			return nil, err
 		}
@@ -186,7 +218,7 @@ func sameFleet(fleet []plan.Group) error {
 
 // parseLevel reads a confidence level: "95%", "95" or "0.95".
 func parseLevel(text string) (float64, error) {
-	s := strings.TrimSpace(text)
+	s := strings.TrimSpace(width.Fold.String(text))
 	pct := strings.HasSuffix(s, "%")
 	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
 	if err == nil && (pct || v > 1) {
@@ -270,23 +302,51 @@ func wordsMinutes(s string) (float64, bool) {
 	return m, !math.IsInf(m, 0)
 }
 
-// durationHint says how to write a duration, with an example made of the
-// number that was typed, if any.
+// durationHint says how to write a duration, with an example made of
+// what was typed: a unit added to a bare number or to the minutes after
+// hours ("1h30" → 1h30m, "1時間5" → 1時間5分), "h:mm" written in Go's
+// form ("2:30" → 2h30m).
 func durationHint(s string) string {
 	const forms = "durations are written 2h, 1h30m, 90m, 2 hours, 120min or 2時間"
-	num := strings.TrimRight(s, " ")
-	if v, err := strconv.ParseFloat(num, 64); err == nil && v > 0 && v < 1e6 {
+	if v, err := strconv.ParseFloat(s, 64); err == nil && v > 0 && v < 1e6 {
 		n := strconv.FormatFloat(v, 'f', -1, 64)
-		return fmt.Sprintf("a number needs a unit: %sm for %s minutes, %sh for %s hours (%s)", n, n, n, n, forms)
+		return fmt.Sprintf("a number needs a unit: %sm for %s %s, %sh for %s %s (%s)", n, n, plural(v, "minute", "minutes"), n, n, plural(v, "hour", "hours"), forms)
+	}
+	if m := hintForms().FindStringSubmatch(s); m != nil {
+		switch {
+		case m[1] != "": // 1h30
+			return fmt.Sprintf("did you mean %sm? (%s)", s, forms)
+		case m[2] != "": // 1時間5
+			return fmt.Sprintf("did you mean %s分? (%s)", s, forms)
+		case m[3] != "": // 2:30
+			h, _ := strconv.Atoi(m[4])
+			mm, _ := strconv.Atoi(m[5])
+			return fmt.Sprintf("did you mean %s? (%s)", durfmt.Go(time.Duration(h)*time.Hour+time.Duration(mm)*time.Minute), forms)
+		}
 	}
 	if i := strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.') }); i > 0 {
 		n := s[:i]
-		if _, err := strconv.ParseFloat(n, 64); err == nil {
-			return fmt.Sprintf("not a duration; for %s hours write %sh, for %s minutes %sm (%s)", n, n, n, n, forms)
+		if v, err := strconv.ParseFloat(n, 64); err == nil {
+			return fmt.Sprintf("not a duration; for %s %s write %sh, for %s %s %sm (%s)", n, plural(v, "hour", "hours"), n, n, plural(v, "minute", "minutes"), n, forms)
 		}
 	}
 	return "not a duration; " + forms
 }
+
+// plural is one when v is 1, many otherwise.
+func plural(v float64, one, many string) string {
+	if v == 1 {
+		return one
+	}
+	return many
+}
+
+// hintForms matches near-durations durationHint can complete: hours then
+// minutes without a unit (1), the same in Japanese (2), and h:mm (3, with
+// hours 4 and minutes 5).
+var hintForms = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:([0-9]+h[0-9]+)|([0-9]+時間[0-9]+)|(([0-9]{1,2}):([0-5][0-9])))$`)
+})
 
 // parseSetups reads --setup: durations, each with a name or not
 // (12m, KB999001=12m), comma-separated or repeated.
@@ -296,7 +356,8 @@ func parseSetups(fs *pflag.FlagSet, console string) ([]plan.Unlisted, error) {
 		return nil, err
 	}
 	var out []plan.Unlisted
-	unnamed, names := 0, map[string]bool{}
+	var unnamed []string
+	names := map[string]bool{}
 	for _, v := range values {
 		for _, item := range strings.Split(v, ",") {
 			name, text, named := strings.Cut(item, "=")
@@ -308,7 +369,7 @@ func parseSetups(fs *pflag.FlagSet, console string) ([]plan.Unlisted, error) {
 				return nil, usagef("--setup %s: empty name before =; write KB999001=12m, or just 12m", clip.Quote(item))
 			}
 			if !named {
-				unnamed++
+				unnamed = append(unnamed, strings.TrimSpace(text))
 			} else if k := strings.ToUpper(name); names[k] {
 				return nil, usagef("--setup %s is given twice; give each patch's setup once", clip.Quote(name))
 			} else {
@@ -321,8 +382,12 @@ func parseSetups(fs *pflag.FlagSet, console string) ([]plan.Unlisted, error) {
 			out = append(out, plan.Unlisted{Name: name, Setup: time.Duration(math.Round(m * float64(time.Minute))), Console: console})
 		}
 	}
-	if unnamed > 1 {
-		return nil, usagef("--setup is given %d times without a name; name each patch: --setup KB999001=12m --setup KB999002=15m", unnamed)
+	if len(unnamed) > 1 {
+		var each []string
+		for i, u := range unnamed {
+			each = append(each, fmt.Sprintf("--setup KB99900%d=%s", i+1, clip.Escape(u)))
+		}
+		return nil, usagef("--setup is given %d times without a name; name each patch: %s", len(unnamed), strings.Join(each, " "))
 	}
 	return out, nil
 }
@@ -361,8 +426,8 @@ func flagError(err error, fs *pflag.FlagSet) error {
 	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
-		if s := suggest.Closest(strings.ToLower(name), names, 2); s != "" {
-			return usagef("unknown flag --%s; did you mean --%s? (see estimate --help)", clip.Escape(name), s)
+		if s := nearestFlag(strings.TrimLeft(name, "-"), names); s != "" {
+			return usagef("unknown flag --%s; did you mean %s? (see estimate --help)", clip.Escape(name), s)
 		}
 		return usagef("unknown flag --%s (see estimate --help)", clip.Escape(name))
 	}
@@ -370,17 +435,58 @@ func flagError(err error, fs *pflag.FlagSet) error {
 	if _, arg, ok := strings.Cut(msg, "' in -"); ok && strings.HasPrefix(msg, "unknown shorthand flag: ") {
 		name, _, _ := strings.Cut(arg, "=")
 		if len([]rune(name)) == 1 {
+			if s := nearestFlag(name, names); s != "" {
+				return usagef("unknown flag -%s; did you mean %s? (see estimate --help)", clip.Escape(name), s)
+			}
 			return usagef("unknown flag -%s (see estimate --help)", clip.Escape(name))
 		}
 		if fs.Lookup(name) != nil {
 			return usagef("-%s: long flags take two dashes: --%s (see estimate --help)", clip.Escape(name), name)
 		}
-		if s := suggest.Closest(strings.ToLower(name), names, 2); s != "" {
-			return usagef("-%s: unknown flag; did you mean --%s? (see estimate --help)", clip.Escape(name), s)
+		if s := nearestFlag(name, names); s != "" {
+			return usagef("-%s: unknown flag; did you mean %s? (see estimate --help)", clip.Escape(name), s)
 		}
 		return usagef("-%s: unknown flag; long flags take two dashes (see estimate --help)", clip.Escape(name))
 	}
+	if arg, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok && strings.HasPrefix(arg, "---") {
+		name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if s := nearestFlag(name, names); s != "" {
+			return usagef("%s: too many dashes; did you mean %s? (see estimate --help)", clip.Escape(arg), s)
+		}
+	}
 	return usagef("%s (see estimate --help)", clip.Escape(msg))
+}
+
+// flagWords are flags people reach for that are another's value or name.
+var flagWords = map[string]string{
+	"csv": "--format csv", "json": "--format json", "table": "--format table",
+	"v": "--version", "language": "--lang", "out": "-o", "en": "--lang en", "ja": "--lang ja",
+	"kb": "--patch", "fleet": "--hosts", "consoles=": "--consoles",
+}
+
+// nearestFlag suggests the flag meant by name: a known slip (flagWords),
+// the one flag it is the start of ("obs" → --observations), or the
+// nearest within two edits; "" when none.
+func nearestFlag(name string, names []string) string {
+	name = strings.ToLower(name)
+	if s, ok := flagWords[name]; ok {
+		return s
+	}
+	if len(name) >= 3 {
+		var starts []string
+		for _, n := range names {
+			if strings.HasPrefix(n, name) {
+				starts = append(starts, n)
+			}
+		}
+		if len(starts) == 1 {
+			return "--" + starts[0]
+		}
+	}
+	if s := suggest.Closest(name, names, 2); s != "" {
+		return "--" + s
+	}
+	return ""
 }
 
 // once is a single-valued flag that refuses to be given twice with
@@ -394,7 +500,7 @@ type once struct {
 }
 
 func (v *once) Set(s string) error {
-	if v.set && s != v.Value.String() {
+	if v.set && !strings.EqualFold(strings.TrimSpace(s), strings.TrimSpace(v.Value.String())) {
 		if *v.err == nil {
 			*v.err = usagef("--%s is given twice (%s and %s); give it once", v.name, clip.Quote(v.Value.String()), clip.Quote(s))
 		}
@@ -430,15 +536,18 @@ func singleDash(args []string, fs *pflag.FlagSet) error {
 			}
 			continue
 		}
+		if len(a) == 2 && a[0] == '-' {
+			if f := fs.ShorthandLookup(a[1:2]); f != nil && f.NoOptDefVal == "" {
+				i++ // "-o FILE"
+			}
+			continue
+		}
 		if len(a) < 3 || a[0] != '-' {
 			continue
 		}
 		name, _, _ := strings.Cut(a[1:], "=")
 		if fs.Lookup(name) != nil && len(name) > 1 {
 			return usagef("-%s: long flags take two dashes: --%s (see estimate --help)", clip.Escape(name), name)
-		}
-		if f := fs.ShorthandLookup(a[1:2]); f != nil && f.NoOptDefVal == "" && len(a) == 2 {
-			i++ // "-o FILE"
 		}
 	}
 	return nil

@@ -33,8 +33,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -43,6 +45,7 @@ import (
 	"github.com/patchtime/patchtime/internal/outfile"
 	"github.com/patchtime/patchtime/plan"
 	"github.com/spf13/pflag"
+	"golang.org/x/text/width"
 )
 
 // version is the release, set with -ldflags "-X main.version=v1.2.3";
@@ -383,7 +386,7 @@ func runErr(args []string, stdout io.Writer) error {
 			text.WriteString(usageTail)
 		} else {
 			info, ok := debug.ReadBuildInfo()
-			text.WriteString(versionLine(info, ok) + "\n")
+			text.WriteString(wrap(versionLine(info, ok)) + "\n")
 		}
 		if _, err := stdout.Write(text.Bytes()); err != nil {
 			return ioError{fmt.Errorf("writing output: %w", err)}
@@ -411,11 +414,16 @@ func runErr(args []string, stdout io.Writer) error {
 		}
 		o.observed = observed
 	}
+	if err := o.checkPatches(cat); err != nil {
+		return err
+	}
 	q, err := plan.New(cat, o.request(cal))
 	var amb *plan.AmbiguousError
 	var unknown *estimate.UnknownPatchError
 	switch {
-	case errors.As(err, &unknown) && unknown.Suggestion == "":
+	case errors.As(err, &unknown) && !patchLike().MatchString(unknown.Patch):
+		return usagef("%w; separate patches with commas: --patch KB899588,KB937894", err)
+	case errors.As(err, &unknown):
 		return usagef("%w; for a patch with no table, give its setup time: --setup %s=12m (see estimate --list)", err, clip.Escape(unknown.Patch))
 	case errors.As(err, &amb) && amb.Group != nil:
 		return usagef("--hosts %s=%d: %s matches %d platform rows of %s (%s); say which",
@@ -546,7 +554,7 @@ func (o *options) writeRows(stdout io.Writer, q *plan.Query, plot *outfile.File)
 	}
 	err := q.Each(func(r plan.Row) error {
 		var err error
-		if r.Kind == plan.Part && r.Window == nil {
+		if r.Kind == plan.Part && r.Window == nil && !(r.Curve.Given() && r.Group != "") {
 			err = w.WriteEstimate(r.Curve, r.Estimate) // a sweep's rows: no Row built
 		} else {
 			err = w.Write(r.Export())
@@ -645,6 +653,7 @@ func calibrate(cat *estimate.Catalog, path string) (*estimate.Calibration, *esti
 	if err != nil {
 		return nil, nil, inputError("observations", err)
 	}
+	f.DropNoTable(cat) // --setup KB999001=12m rows of the command's own CSV
 	cal, err := cat.Calibrate(f.Observations)
 	var ce *estimate.CatalogError
 	switch {
@@ -766,7 +775,7 @@ const (
 // for against maxRows from the counts alone, before any list is made.
 func (o *options) checkCounts() error {
 	for _, h := range o.hostsRaw {
-		if strings.Contains(h, "=") {
+		if strings.Contains(width.Fold.String(h), "=") {
 			fleet, err := parseFleet(h, estimate.MaxHosts)
 			if err != nil {
 				return err
@@ -822,7 +831,7 @@ func (o *options) checkCombination() error {
 	switch {
 	case o.list:
 		if given || o.explain || len(o.setups) > 0 || o.pooled || o.window > 0 || o.observations != "" || len(o.consolesRaw) > 0 || o.plot != "" {
-			return usagef("--list takes only --patch, --platform, --catalog, --bulletin, --format, --lang and -o")
+			return usagef("--list takes only --patch, --platform, --catalog, --bulletin, --format, --lang, --wide and -o")
 		}
 		if o.format == "json" {
 			return usagef("--list writes a table or CSV; drop --format json")
@@ -837,6 +846,43 @@ func (o *options) checkCombination() error {
 		return usagef("no --hosts given; say how many machines, e.g. --hosts 1200")
 	case o.window > 0 && plan.Len(o.consoles) > 1:
 		return usagef("--window answers for one console count; give a single --consoles")
+	}
+	return nil
+}
+
+// patchLike matches what could be one patch's name: a KB number, a
+// bulletin ID, a name such as FIX-1.
+var patchLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`) })
+
+// checkPatches refuses a patch named twice in a bundle (by KB number and
+// bulletin ID alike), and a --setup named after a patch that has a table:
+// each would roll the patch out, and pay its setup, twice.
+func (o *options) checkPatches(cat *estimate.Catalog) error {
+	kbOf := func(p string) string {
+		series, err := cat.Select(p, "")
+		if err != nil || len(series) == 0 {
+			return ""
+		}
+		return series[0].KB
+	}
+	seen := map[string]string{}
+	for _, p := range o.patches {
+		kb := kbOf(p)
+		if kb == "" {
+			continue
+		}
+		if first, dup := seen[kb]; dup {
+			return usagef("--patch: %s and %s name the same patch, %s; give it once", clip.Quote(first), clip.Quote(p), kb)
+		}
+		seen[kb] = p
+	}
+	for _, u := range o.setups {
+		if u.Name == "" {
+			continue
+		}
+		if kb := kbOf(u.Name); kb != "" {
+			return usagef("--setup %s: %s has a table; give it with --patch %s (--setup is for a patch with no table)", clip.Quote(u.Name), kb, clip.Escape(u.Name))
+		}
 	}
 	return nil
 }

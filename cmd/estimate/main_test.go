@@ -195,7 +195,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--patch", "KB899588,KB937894", "--platform", "xp", "--window", "2h"}, `a bundle needs --hosts`},
 		{[]string{"--patch", "KB899588", "--hosts", "XP=800,Windows=400"}, `"Windows" matches 3 platform rows of KB899588`},
 		{[]string{"--patch", "KB899588", "--hosts", "XP=800", "--platform", "xp"}, `drop --platform`},
-		{[]string{"--patch", "KB899588", "--hosts", "XP=800,400"}, `"800,400" reads as 800400 written with a thousands separator; write XP=800400 (or, if 400 hosts are another platform's, PLATFORM=400)`},
+		{[]string{"--patch", "KB899588", "--hosts", "XP=800,400"}, `"800,400" reads as 800400 written with thousands separators; write XP=800400 (or, if 400 hosts are another platform's, PLATFORM=400)`},
 		{[]string{"--patch", "KB899588", "--hosts", "800,XP=3"}, `"800" is not PLATFORM=HOSTS`},
 		{[]string{"--patch", "KB899588", "--hosts", "100:50"}, `runs backwards`},
 		{[]string{"--patch", "KB899588", "--hosts", "1:100000000:1"}, `at most 10000000 rows`},
@@ -330,7 +330,7 @@ func TestVersionOfBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "revision " + string(head[:12]); !strings.Contains(string(out), want) {
+	if want := "revision " + string(head[:12]); !strings.Contains(strings.ReplaceAll(string(out), "\n  ", " "), want) {
 		t.Errorf("--version of a build: %q, want %q", out, want)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -13,40 +14,50 @@ import (
 const maxMarks = 100
 
 // draw renders --plot to memory: the curves of the query, with the
-// estimates asked for marked.
+// estimates asked for marked, labelled in --lang (Japanese needs a font
+// with Japanese glyphs, see chart.FindFont; without one, English).
 func draw(q *plan.Query, o options) ([]byte, error) {
-	var marks []chart.Mark
-	asked := plan.Len(o.hosts) > 0 || len(o.fleet) > 0 || o.window > 0
-	if asked && q.Rows() <= maxMarks {
-		err := q.Each(func(r plan.Row) error {
-			if r.Curve != nil {
-				marks = append(marks, chart.Mark{Curve: r.Curve, Scenario: r.Estimate.Scenario})
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+	opts, err := plotOptions(q, o)
+	if err != nil {
+		return nil, err
 	}
-	var names []string
-	for _, c := range q.Curves() {
-		s := c.Series()
-		n := s.KB
-		if s.Bulletin != "" {
-			n += " (" + s.Bulletin + ")"
-		}
-		if n != "" && !strings.Contains(strings.Join(names, ", "), n) {
-			names = append(names, n)
-		}
-	}
-	p, err := chart.New(q.Curves(), chart.Options{Title: strings.Join(names, ", "), Marks: marks})
+	ch, err := chart.New(q.Curves(), opts)
 	if err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(o.plot)), ".")
-	if err := chart.Write(&b, p, format, o.plotW, o.plotH); err != nil {
+	if err := chart.Write(&b, ch, format, o.plotW, o.plotH); err != nil {
 		return nil, usagef("--plot: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// plotOptions says what the chart of q shows: the estimates asked for,
+// the window (for a single patch; a rollout's window bounds the sum of
+// its parts, which no curve shows), and for the title whether the curves
+// are a bundle or a mixed fleet.
+func plotOptions(q *plan.Query, o options) (chart.Options, error) {
+	opts := chart.Options{Lang: o.lang, Rollout: q.Rollout()}
+	asked := plan.Len(o.hosts) > 0 || len(o.fleet) > 0 || o.window > 0
+	if asked && q.Rows() <= maxMarks {
+		err := q.Each(func(r plan.Row) error {
+			if r.Curve != nil {
+				opts.Marks = append(opts.Marks, chart.Mark{Curve: r.Curve, Scenario: r.Estimate.Scenario})
+			}
+			return nil
+		})
+		if err != nil {
+			return opts, err
+		}
+	}
+	var fleet []string
+	for _, g := range o.fleet {
+		fleet = append(fleet, fmt.Sprintf("%s=%d", g.Platform, g.Hosts))
+	}
+	opts.Fleet = strings.Join(fleet, ", ")
+	if !q.Rollout() {
+		opts.Window = o.window
+	}
+	return opts, nil
 }

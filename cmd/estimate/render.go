@@ -170,6 +170,9 @@ func writeTable(out *bytes.Buffer, results []plan.Row, o options) {
 	col(l.estimate, false)
 	col(interval, false)
 	t := table{header: header, right: right}
+	if i := slices.Index(header, l.platform); i >= 0 {
+		t.fold = i + 1 // a long platform name folds, so that the table fits
+	}
 	var notes []string // footnotes, in order
 	mark := map[string]int{}
 	var markCol []string
@@ -258,7 +261,7 @@ func cellsOf(r plan.Row, l labels, lang string) rowCells {
 	s := r.Curve.Series()
 	c := rowCells{patch: orDash(s.KB), bulletin: orDash(s.Bulletin), platform: s.Platform, console: s.Console}
 	if r.Curve.Given() {
-		c.platform = fmt.Sprintf(l.setupCurve, duration(r.Curve.Setup(), lang, false))
+		c.platform = fmt.Sprintf(l.setupCurve, exact(r.Curve.Setup(), lang))
 		if r.Group != "" {
 			c.platform += " (" + r.Group + ")"
 		}
@@ -329,7 +332,7 @@ func writeSkipped(out *bytes.Buffer, skipped []plan.Skip, lang string) {
 // the question was about one.
 func sentence(a plan.Window, o options) string {
 	ja := o.lang == "ja"
-	win := duration(a.Window.Minutes(), o.lang, false)
+	win := exact(a.Window.Minutes(), o.lang)
 	// took is the time held against the window, rounded to the minute as
 	// the table's row is; a miss that rounds to the window's length says
 	// that it is over by less than a minute.
@@ -339,7 +342,7 @@ func sentence(a plan.Window, o options) string {
 			m = high
 		}
 		t := duration(m, o.lang, false)
-		if miss && math.Round(m) <= math.Round(a.Window.Minutes()) {
+		if miss && math.Round(m) <= a.Window.Minutes() {
 			if ja {
 				t += "、1分未満の超過"
 			} else {
@@ -410,7 +413,7 @@ func sentence(a plan.Window, o options) string {
 func seriesLabel(c *estimate.Curve, lang string) string {
 	s := c.Series()
 	if c.Given() {
-		label := fmt.Sprintf(tableLabels[lang].setupCurve, duration(c.Setup(), lang, false))
+		label := fmt.Sprintf(tableLabels[lang].setupCurve, exact(c.Setup(), lang))
 		if s.KB != "" {
 			label = s.KB + " (" + label + ")"
 		}
@@ -448,9 +451,9 @@ func writeCalibration(out *bytes.Buffer, cal *estimate.Calibration, f *estimate.
 		if len(skipped) > 0 {
 			fmt.Fprintf(&b, " (%sなので除外)", strings.Join(skipped, "、"))
 		}
-		fmt.Fprintf(&b, "。±は標準誤差: 1台あたり時間 ×%.3f (±%.3f)、準備時間 %+.2f分 (±%.2f)", cal.Speed(), cal.SpeedSE(), cal.Offset(), cal.OffsetSE())
+		fmt.Fprintf(&b, "。±は標準誤差: 1台あたり時間 ×%.3f (±%.3f)、準備時間 %+.2f分 (±%.2f)", cal.Speed(), cal.SpeedSE(), noNegativeZero(cal.Offset(), 2), cal.OffsetSE())
 	} else {
-		fmt.Fprintf(&b, "calibrated to %s, ± standard error: per-host time ×%.3f (±%.3f), setup %+.2f min (±%.2f)", f, cal.Speed(), cal.SpeedSE(), cal.Offset(), cal.OffsetSE())
+		fmt.Fprintf(&b, "calibrated to %s, ± standard error: per-host time ×%.3f (±%.3f), setup %+.2f min (±%.2f)", f, cal.Speed(), cal.SpeedSE(), noNegativeZero(cal.Offset(), 2), cal.OffsetSE())
 	}
 	switch {
 	case cal.Scaling() && ja:
@@ -463,6 +466,15 @@ func writeCalibration(out *bytes.Buffer, cal *estimate.Calibration, f *estimate.
 		fmt.Fprintf(&b, "; σ and κ not fitted: that needs %d or more rollouts at %d or more console counts (these are %d at %d).", estimate.MinScalingRollouts, estimate.MinScalingConsoles, cal.N(), cal.ConsoleCounts())
 	}
 	out.WriteString(wrap(b.String()) + "\n")
+}
+
+// noNegativeZero returns v, or 0 where v would print as -0 with the given
+// decimals: "+0.00", not "-0.00".
+func noNegativeZero(v float64, decimals int) float64 {
+	if math.Abs(v) < 0.5*math.Pow(10, -float64(decimals)) {
+		return 0
+	}
+	return v
 }
 
 // duration renders minutes as "3時間32分 (3h32m)" in Japanese (the Go form
@@ -480,6 +492,17 @@ func duration(minutes float64, lang string, both bool) string {
 		return jaDuration(d) + " (" + goDuration(d) + ")"
 	}
 	return jaDuration(d)
+}
+
+// exact renders minutes given by the user (a window, a setup) to the
+// second when they are not whole minutes: "1h59m50s", "12分30秒"; whole
+// minutes as duration does.
+func exact(minutes float64, lang string) string {
+	d := time.Duration(math.Round(minutes * float64(time.Minute)))
+	if lang == "en" {
+		return durfmt.GoExact(d)
+	}
+	return durfmt.JaExact(d)
 }
 
 // jaDuration writes d as "3時間32分", with days from a day on: "2日3時間5分".
@@ -557,6 +580,7 @@ func writeList(out *bytes.Buffer, cat *estimate.Catalog, o options) error {
 	t := table{
 		header: []string{"  " + l.platform, l.console, l.pkgBytes, l.points, l.setupMin, l.perHostMin},
 		right:  []bool{2: true, 3: true, 4: true, 5: true},
+		fold:   1,
 	}
 	var group string
 	for _, s := range series {
@@ -607,8 +631,12 @@ func writeListWide(out *bytes.Buffer, cat *estimate.Catalog, series []estimate.S
 		if s.Severity.Valid() {
 			sev = l.severities[s.Severity]
 		}
+		bytes := ""
+		if s.PackageBytes > 0 {
+			bytes = groupDigits(int(s.PackageBytes))
+		}
 		t.add(s.KB, s.Bulletin, sev, l.reboots[s.Reboot], s.Platform, s.Console,
-			blankZero(s.PackageBytes), strconv.Itoa(s.Observations), setup, perHost)
+			bytes, strconv.Itoa(s.Observations), setup, perHost)
 	}
 	t.write(out)
 }
@@ -744,6 +772,7 @@ type table struct {
 	right  []bool // right-align column i
 	rows   [][]string
 	lines  map[int]string // a line of its own before row i (see line)
+	fold   int            // 1 + the column whose cells fold onto more lines when the table is wider than textWidth; 0 for none
 }
 
 // line adds a line of its own, not in columns, before the next row, such
@@ -773,25 +802,84 @@ func (t *table) write(out *bytes.Buffer) {
 			widths[i] = max(widths[i], cellWidth(c))
 		}
 	}
+	// Too wide: the fold column's cells are folded onto more lines.
+	total := 2 * (len(widths) - 1)
+	for _, w := range widths {
+		total += w
+	}
+	if t.fold > 0 && t.fold <= len(widths) && total > textWidth {
+		i := t.fold - 1
+		widths[i] = max(widths[i]-(total-textWidth), minFold, cellWidth(t.header[i]))
+	}
 	for k, r := range all {
 		if s, ok := t.lines[k-1]; ok && k > 0 {
 			out.WriteString(s + "\n")
 		}
-		var line strings.Builder
+		// A row is one line, or more where its fold cell is folded.
+		cells := [][]string{}
 		for i, c := range r {
-			pad := strings.Repeat(" ", widths[i]-cellWidth(c))
-			if i < len(t.right) && t.right[i] {
-				line.WriteString(pad + c)
+			if i == t.fold-1 && cellWidth(c) > widths[i] {
+				cells = append(cells, foldCell(c, widths[i]))
 			} else {
-				line.WriteString(c + pad)
-			}
-			if i < len(r)-1 {
-				line.WriteString("  ")
+				cells = append(cells, []string{c})
 			}
 		}
-		out.WriteString(strings.TrimRight(line.String(), " "))
-		out.WriteByte('\n')
+		for n := 0; ; n++ {
+			var line strings.Builder
+			more := false
+			for i := range cells {
+				c := ""
+				if n < len(cells[i]) {
+					c, more = cells[i][n], true
+				}
+				pad := strings.Repeat(" ", max(widths[i]-cellWidth(c), 0))
+				if i < len(t.right) && t.right[i] {
+					line.WriteString(pad + c)
+				} else {
+					line.WriteString(c + pad)
+				}
+				if i < len(cells)-1 {
+					line.WriteString("  ")
+				}
+			}
+			if !more {
+				break
+			}
+			out.WriteString(strings.TrimRight(line.String(), " "))
+			out.WriteByte('\n')
+		}
 	}
+}
+
+// minFold is the narrowest a folded column gets, in cells.
+const minFold = 16
+
+// foldCell cuts a cell into lines of at most w cells, after a space or a
+// slash where it can, and the lines after the first indented by one space.
+func foldCell(c string, w int) []string {
+	var lines []string
+	for cellWidth(c) > w {
+		cut, width := 0, 0 // cut: the byte offset of the last break within w
+		for i, r := range c {
+			rw := cellWidth(string(r))
+			if width+rw > w {
+				if cut == 0 { // no break: cut here
+					cut = i
+				}
+				break
+			}
+			width += rw
+			if r == ' ' || r == '/' {
+				cut = i + len(string(r))
+			}
+		}
+		if cut == 0 {
+			break
+		}
+		lines = append(lines, strings.TrimRight(c[:cut], " "))
+		c = " " + strings.TrimLeft(c[cut:], " ")
+	}
+	return append(lines, c)
 }
 
 // cellWidth is the number of terminal cells s takes: two for East Asian

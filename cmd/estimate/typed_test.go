@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -33,7 +34,14 @@ func TestThousandsSeparators(t *testing.T) {
 		{"1,234,567", "write 1234567"},
 		{"2,500,000", "write 2500000"},
 		{"１２,３４５", "write 12345"}, // full-width digits
-		{"XP=1,200", `"1,200" reads as 1200 written with a thousands separator; write XP=1200`},
+		{"XP=1,200", `"1,200" reads as 1200 written with thousands separators; write XP=1200`},
+		{"XP=１，２００", `write XP=1200`},
+		{"2000=1,000,000", `"1,000,000" reads as 1000000 written with thousands separators; write 2000=1000000`},
+		{"1,200 ", "write 1200"}, // spaces around do not hide it
+		{" 12,345", "write 12345"},
+		{"123,456,789", "reads as 123456789 written with thousands separators, above the maximum of 100000000 hosts"},
+		{"100:5,000:100", `"5,000" reads as 5000 written with thousands separators; write 100:5000:100`},
+		{"1,000:5000", "write 1000:5000"},
 		{"XP=800,2000=1,500", "write 2000=1500"},
 	} {
 		code, out, errOut := runCLI("--patch", "KB899588", "--hosts", c.hosts)
@@ -78,9 +86,31 @@ func TestRepeated(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want %q", c.args, code, errOut, c.want)
 		}
 	}
-	// The same value twice is harmless.
-	if code, _, errOut := runCLI("--patch", "KB899588", "--hosts", "10", "--lang", "en", "--lang", "en"); code != 0 {
+	// The same value twice is harmless, in any case.
+	if code, _, errOut := runCLI("--patch", "KB899588", "--hosts", "10", "--lang", "en", "--lang", "EN"); code != 0 {
 		t.Errorf("--lang en twice: exit %d, %s", code, errOut)
+	}
+	// A patch twice, by KB number and bulletin ID; a --setup named after
+	// a patch with a table.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--patch", "KB899588,KB937894,kb899588", "--hosts", "10"}, `"KB899588" and "kb899588" name the same patch, KB899588; give it once`},
+		{[]string{"--patch", "KB899588", "--patch", "MS05-039", "--hosts", "10"}, `"KB899588" and "MS05-039" name the same patch`},
+		{[]string{"--patch", "KB937894", "--setup", "KB899588=12m", "--hosts", "10"}, `--setup "KB899588": KB899588 has a table; give it with --patch KB899588`},
+		{[]string{"--setup", "MS05-039=12m", "--hosts", "10"}, `KB899588 has a table`},
+		{[]string{"--setup", "12m", "--setup", "20m", "--hosts", "10"}, `name each patch: --setup KB999001=12m --setup KB999002=20m`},
+	} {
+		code, _, errOut := runCLI(c.args...)
+		if code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, %q; want %q", c.args, code, errOut, c.want)
+		}
+	}
+	// The value of -o is not a flag, even when it starts with a dash.
+	out := t.TempDir() + "/-list"
+	if code, _, errOut := runCLI("-o", out, "--patch", "KB899588", "--hosts", "5"); code != 0 {
+		t.Errorf("-o %s: exit %d, %s", out, code, errOut)
 	}
 }
 
@@ -98,6 +128,12 @@ func TestFlagTypos(t *testing.T) {
 		{[]string{"-hosts=5"}, "long flags take two dashes: --hosts"},
 		{[]string{"-pacth", "KB899588"}, "did you mean --patch?"},
 		{[]string{"--zzzzzz"}, "unknown flag --zzzzzz (see estimate --help)"},
+		{[]string{"--obs", "x.csv"}, "did you mean --observations?"}, // the one flag it starts
+		{[]string{"--ver"}, "did you mean --version?"},
+		{[]string{"-v"}, "unknown flag -v; did you mean --version?"},
+		{[]string{"--csv"}, "did you mean --format csv?"},
+		{[]string{"--language", "en"}, "did you mean --lang?"},
+		{[]string{"---hosts", "5"}, "---hosts: too many dashes; did you mean --hosts?"},
 	} {
 		code, _, errOut := runCLI(c.args...)
 		if code != 2 || !strings.Contains(errOut, c.want) || strings.Count(errOut, "\n") != 1 {
@@ -129,6 +165,11 @@ func TestDurationForms(t *testing.T) {
 		{"2 horas", "for 2 hours write 2h, for 2 minutes 2m"},
 		{"tonight", "not a duration; durations are written 2h, 1h30m, 90m, 2 hours, 120min or 2時間"},
 		{"2 fortnights", "for 2 hours write 2h"},
+		{"1h30", "did you mean 1h30m?"},
+		{"02:00", "did you mean 2h?"},
+		{"2:30", "did you mean 2h30m?"},
+		{"1時間5", "did you mean 1時間5分?"},
+		{"1", "1m for 1 minute, 1h for 1 hour"},
 	} {
 		_, err := parseMinutes("window", c.text, true)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -152,6 +193,10 @@ func TestUnknownPatch(t *testing.T) {
 	code, _, errOut := runCLI("--patch", "MS05-040", "--hosts", "100")
 	if code != 2 || strings.Contains(errOut, "did you mean") || !strings.Contains(errOut, "--setup MS05-040=12m") {
 		t.Errorf("MS05-040: exit %d, %q; want no suggestion and a --setup hint", code, errOut)
+	}
+	code, _, errOut = runCLI("--patch", "KB899588;KB937894", "--hosts", "100")
+	if code != 2 || strings.Contains(errOut, "--setup") || !strings.Contains(errOut, "separate patches with commas") {
+		t.Errorf("KB899588;KB937894: exit %d, %q; want the comma, not --setup", code, errOut)
 	}
 	code, _, errOut = runCLI("--patch", "MS05-093", "--hosts", "100")
 	if code != 2 || !strings.Contains(errOut, "did you mean MS05-039?") {
@@ -299,5 +344,34 @@ func TestCSVLineEnds(t *testing.T) {
 		if !strings.HasSuffix(out, "\n") || strings.Contains(out, "\r") || strings.Count(out, "\n") < 2 {
 			t.Errorf("%v: lines do not end in LF alone: %q", args, out[:min(len(out), 200)])
 		}
+	}
+}
+
+// TestExactWindow: a window or setup that is not whole minutes is shown
+// to the second, so that the sentence never reads as another plan.
+func TestExactWindow(t *testing.T) {
+	_, out, _ := runCLI("--patch", "KB899588", "--platform", "xp", "--hosts", "654", "--consoles", "1", "--window", "1h59m50s", "--lang", "en")
+	if !strings.Contains(strings.ReplaceAll(out, "\n  ", " "), "654 hosts need 2 windows of 1h59m50s") {
+		t.Errorf("window 1h59m50s:\n%s", out)
+	}
+	_, out, _ = runCLI("--setup", "12.5m", "--hosts", "100", "--lang", "en")
+	if !strings.Contains(out, "setup 12m30s + pooled per-host rate") {
+		t.Errorf("setup 12.5m:\n%s", out)
+	}
+}
+
+// TestObservationsSetupByKB: the command's own CSV of a bundle with a
+// --setup patch named by a KB number calibrates, the setup patch's rows
+// skipped and said so.
+func TestObservationsSetupByKB(t *testing.T) {
+	_, csvOut, _ := runCLI("--patch", "KB899588,KB937894", "--setup", "KB999001=12m", "--hosts", "XP=300,2000=200", "--consoles", "1,2", "--format", "csv")
+	path := t.TempDir() + "/bundle.csv"
+	if err := os.WriteFile(path, []byte(csvOut), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI("--observations", path, "--patch", "KB899588", "--platform", "xp", "--hosts", "1000", "--lang", "en")
+	out = strings.ReplaceAll(out, "\n  ", " ")
+	if code != 0 || !strings.Contains(out, "calibrated to 8 rollouts (lines 2–5, 9–12 of") || !strings.Contains(out, "4 rows of patches with no table, lines 6–7, 13–14") {
+		t.Errorf("exit %d (%s):\n%s", code, errOut, out)
 	}
 }

@@ -57,3 +57,25 @@ func Ja(d time.Duration) string {
 	}
 	return strconv.FormatInt(n, 10) + "日" + bulletin.FormatDuration(rest)
 }
+
+// GoExact is Go(d) for whole minutes, and otherwise d to the second:
+// "1h59m50s", "30s", "1d30s".
+func GoExact(d time.Duration) string { return exact(d, Go, "0m", "s") }
+
+// JaExact is Ja(d) for whole minutes, and otherwise d to the second:
+// "1時間59分50秒", "30秒".
+func JaExact(d time.Duration) string { return exact(d, Ja, "0分", "秒") }
+
+// exact writes d rounded to the second: its whole minutes by form (none
+// when zero), then the seconds with their unit.
+func exact(d time.Duration, form func(time.Duration) string, zero, unit string) string {
+	d = d.Round(time.Second)
+	if d%time.Minute == 0 {
+		return form(d)
+	}
+	m := form(d - d%time.Minute)
+	if m == zero {
+		m = ""
+	}
+	return m + strconv.FormatInt(int64(d%time.Minute/time.Second), 10) + unit
+}

@@ -30,3 +30,23 @@ func TestForms(t *testing.T) {
 		}
 	}
 }
+
+// TestExact: whole minutes as Go and Ja write them; seconds otherwise.
+func TestExact(t *testing.T) {
+	const s, m, h = time.Second, time.Minute, time.Hour
+	for _, c := range []struct {
+		d      time.Duration
+		gof, j string
+	}{
+		{2 * h, "2h", "2時間"},
+		{h + 59*m + 50*s, "1h59m50s", "1時間59分50秒"},
+		{30 * s, "30s", "30秒"},
+		{12*m + 30*s, "12m30s", "12分30秒"},
+		{2*h + 5*s, "2h5s", "2時間5秒"},
+		{24*h + 30*s, "1d30s", "1日30秒"},
+	} {
+		if g, j := GoExact(c.d), JaExact(c.d); g != c.gof || j != c.j {
+			t.Errorf("%v: %q and %q; want %q and %q", c.d, g, j, c.gof, c.j)
+		}
+	}
+}
