@@ -68,6 +68,10 @@ type Request struct {
 	// Upper plans the window on the top of the prediction interval rather
 	// than on the estimate.
 	Upper bool
+	// Calendar, when not nil, lays the rollout out on a calendar of
+	// windows of length Window, in rings (see Calendar); the answer's
+	// Schedule. Nil leaves every other answer as it is.
+	Calendar *Calendar
 }
 
 // Unlisted is a patch with no published table.
@@ -273,6 +277,8 @@ type Answer struct {
 	Rows    []Row    `json:"rows"`    // parts, and after each rollout's parts its total
 	Windows []Window `json:"windows"` // the window's answer for each rollout, when a window was asked
 	Skipped []Skip   `json:"skipped"` // the patch × platform pairs left out
+	// Schedule is the rollout on the request's calendar; nil without one.
+	Schedule *Schedule `json:"schedule,omitempty"`
 }
 
 // Query is a Request resolved against a catalog: its curves, calibrated
@@ -286,6 +292,8 @@ type Query struct {
 	hosts       int      // a mixed fleet's hosts, on the platforms some patch applies to
 	groups      []int    // the hosts of each of those platforms
 	groupOf     []string // the platform asked for each job of fleet
+	jobGroup    []int    // the index in Request.Fleet of each job of fleet
+	cal         *calendar
 	contention  float64
 	coherency   float64
 	level       float64
@@ -401,6 +409,7 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 					jobs[job{c.Series(), gi}] = true
 					q.fleet = append(q.fleet, estimate.Job{Curve: c, Hosts: g.Hosts})
 					q.groupOf = append(q.groupOf, g.Platform)
+					q.jobGroup = append(q.jobGroup, gi)
 					covered[gi] = true
 				}
 			}
@@ -458,9 +467,10 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 		for gi := range covered {
 			covered[gi] = true
 		}
-		for _, g := range r.Fleet { // on every platform, a part of its own
+		for gi, g := range r.Fleet { // on every platform, a part of its own
 			q.fleet = append(q.fleet, estimate.Job{Curve: c, Hosts: g.Hosts})
 			q.groupOf = append(q.groupOf, g.Platform)
+			q.jobGroup = append(q.jobGroup, gi)
 		}
 	}
 	if len(r.Fleet) > 0 {
@@ -482,6 +492,13 @@ func New(cat *estimate.Catalog, r Request) (*Query, error) {
 			return nil, &NothingAppliesError{Skipped: q.Skipped()}
 		}
 		return nil, errors.New("no patch given")
+	}
+	if r.Calendar != nil {
+		cal, err := newCalendar(q, *r.Calendar)
+		if err != nil {
+			return nil, err
+		}
+		q.cal = cal
 	}
 	return q, nil
 }
@@ -744,6 +761,11 @@ func (q *Query) Answer() (*Answer, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if q.cal != nil {
+		if a.Schedule, err = q.Schedule(); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }
