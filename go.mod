@@ -3,6 +3,7 @@ module github.com/patchtime/patchtime
 go 1.26.0
 
 require (
+	github.com/arran4/golang-ical v0.3.4
 	github.com/google/go-cmp v0.7.0
 	github.com/spf13/pflag v1.1.0
 	golang.org/x/image v0.30.0

@@ -14,6 +14,10 @@
 // looks for one ($PATCHTIME_FONT, then the usual system paths). Without
 // one, a chart asked in Japanese is labelled in English, and names are
 // shown as Printable makes them.
+//
+// Timeline draws a rollout's calendar (a plan.Schedule) the same way:
+// the hosts done over the calendar's dates, on the estimate and on the
+// top of the interval, with the windows, rings and soaks marked.
 package chart
 
 import (
@@ -23,6 +27,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/patchtime/patchtime/estimate"
 	"gonum.org/v1/plot"
@@ -75,9 +80,10 @@ type Mark struct {
 	Scenario estimate.Scenario
 }
 
-// Chart is a picture of rollout curves: a plot, with its title above it
-// and its legend below it, laid out when drawn (Draw, Write). A Chart is
-// not modified by drawing it.
+// Chart is a picture of rollout curves (New) or of a rollout's calendar
+// (Timeline): a plot, with its title above it and its legend below it,
+// laid out when drawn (Draw, Write). A Chart is not modified by drawing
+// it.
 type Chart struct {
 	Plot   *plot.Plot // the axes and the data; its own title and legend are empty (the chart draws them)
 	Title  string     // the title as drawn, before it is wrapped to the width
@@ -86,12 +92,13 @@ type Chart struct {
 	Font   *Font      // the font of all text
 
 	title, legend text.Style
+	tl            *timeline // a timeline's data; nil for a chart of curves
 }
 
 // Entry is one entry of a chart's legend.
 type Entry struct {
 	Text   string            // the label as drawn, before it is wrapped
-	Curves []*estimate.Curve // the curves it stands for: several where identical curves are drawn once; nil for other entries
+	Curves []*estimate.Curve // the curves it stands for: several where identical curves are drawn once; nil for other entries (and on a timeline)
 	Thumb  plot.Thumbnailer  // its swatch, drawn as what it labels is drawn; nil for a line of text
 }
 
@@ -147,33 +154,15 @@ func New(curves []*estimate.Curve, o Options) (*Chart, error) {
 	if slices.Contains(curves, nil) {
 		return nil, errors.New("chart: a nil curve")
 	}
-	lang := o.Lang
-	switch lang {
-	case "", "en":
-		lang = "en"
-	case "ja":
-	default:
-		return nil, fmt.Errorf("chart: language %q: want en or ja", o.Lang)
+	lang, err := checkLang(o.Lang)
+	if err != nil {
+		return nil, err
 	}
-
-	// The font: the asked one, else the bundled one unless some text
-	// needs another.
-	fnt := o.Font
-	if fnt == nil {
-		fnt = DefaultFont()
-		needs := lang == "ja" || !fnt.CanDraw(o.Title+o.Fleet)
-		for _, c := range curves {
-			needs = needs || !fnt.CanDraw(curveName(c, "en"))
-		}
-		if needs {
-			if f := FindFont(); f != nil {
-				fnt = f
-			}
-		}
+	texts := []string{o.Title, o.Fleet}
+	for _, c := range curves {
+		texts = append(texts, curveName(c, "en"))
 	}
-	if lang == "ja" && !fnt.CanDraw(japaneseGlyphs) {
-		lang = "en"
-	}
+	fnt, lang := chooseFont(o.Font, lang, texts...)
 	w := vocab[lang]
 
 	// The hosts axis: the data, the marks, and a margin.
@@ -233,26 +222,11 @@ func New(curves []*estimate.Curve, o Options) (*Chart, error) {
 		marks[k].color = all[marks[k].series].style.color
 	}
 
-	ch := &Chart{Lang: lang, Font: fnt}
-	handler := text.Plain{Fonts: font.NewCache(fnt.coll)}
-	styled := func(sty text.Style, size vg.Length) text.Style {
-		sty.Font = font.From(fnt.desc, size)
-		sty.Handler = handler
-		return sty
-	}
-	p := plot.New()
-	p.TextHandler = handler
-	p.X.Label.TextStyle = styled(p.X.Label.TextStyle, labelSize)
-	p.Y.Label.TextStyle = styled(p.Y.Label.TextStyle, labelSize)
-	p.X.Tick.Label = styled(p.X.Tick.Label, tickSize)
-	p.Y.Tick.Label = styled(p.Y.Tick.Label, tickSize)
-	p.Legend = plot.NewLegend() // empty: the chart draws its own, below
+	ch, p, styled := newChart(lang, fnt)
 	p.X.Label.Text = w.hosts
 	p.Y.Label.Text = w.time
 	p.X.Tick.Marker = numberTicks{}
 	p.Y.Tick.Marker = timeTicks{lang: lang, most: 8}
-	ch.title = styled(text.Style{Color: color.Black}, titleSize)
-	ch.legend = styled(text.Style{Color: color.Black}, legendSize)
 
 	// Behind everything: the extrapolated region, then the grid.
 	var spans [][2]float64
@@ -343,6 +317,61 @@ func New(curves []*estimate.Curve, o Options) (*Chart, error) {
 	ch.Title = Printable(ch.Title, fnt)
 	ch.Plot = p
 	return ch, nil
+}
+
+// checkLang returns the language asked, "" meaning "en"; it fails on any
+// but "en" and "ja".
+func checkLang(lang string) (string, error) {
+	switch lang {
+	case "", "en":
+		return "en", nil
+	case "ja":
+		return "ja", nil
+	}
+	return "", fmt.Errorf("chart: language %q: want en or ja", lang)
+}
+
+// chooseFont returns the font of a chart in lang whose text includes
+// texts: f when not nil, else the bundled one unless Japanese or some
+// text needs another that FindFont finds; and the language the font can
+// label in (English where it has no Japanese).
+func chooseFont(f *Font, lang string, texts ...string) (*Font, string) {
+	if f == nil {
+		f = DefaultFont()
+		if lang == "ja" || !f.CanDraw(strings.Join(texts, "")) {
+			if found := FindFont(); found != nil {
+				f = found
+			}
+		}
+	}
+	if lang == "ja" && !f.CanDraw(japaneseGlyphs) {
+		lang = "en"
+	}
+	return f, lang
+}
+
+// newChart starts a chart in lang and fnt: its plot with the text of its
+// axes in the font at the chart's sizes, an empty legend (the chart draws
+// its own), its title and legend styles; styled gives a style the font
+// at a size.
+func newChart(lang string, fnt *Font) (ch *Chart, p *plot.Plot, styled func(text.Style, vg.Length) text.Style) {
+	ch = &Chart{Lang: lang, Font: fnt}
+	handler := text.Plain{Fonts: font.NewCache(fnt.coll)}
+	styled = func(sty text.Style, size vg.Length) text.Style {
+		sty.Font = font.From(fnt.desc, size)
+		sty.Handler = handler
+		return sty
+	}
+	p = plot.New()
+	p.TextHandler = handler
+	p.X.Label.TextStyle = styled(p.X.Label.TextStyle, labelSize)
+	p.Y.Label.TextStyle = styled(p.Y.Label.TextStyle, labelSize)
+	p.X.Tick.Label = styled(p.X.Tick.Label, tickSize)
+	p.Y.Tick.Label = styled(p.Y.Tick.Label, tickSize)
+	p.Legend = plot.NewLegend() // empty: the chart draws its own, below
+	ch.title = styled(text.Style{Color: color.Black}, titleSize)
+	ch.legend = styled(text.Style{Color: color.Black}, legendSize)
+	return ch, p, styled
 }
 
 // sample evaluates c at samples loads from 0 to xmax, and at the ends of
@@ -704,7 +733,22 @@ func (ch *Chart) layout(c draw.Canvas) layout {
 	if p.Y.Label.TextStyle.Width(p.Y.Label.Text) > p.DataCanvas(out.plotArea).Size().Y {
 		p.Y.Label.Text = "" // longer than the axis: its ticks say it is time
 	}
-	p.Y.Tick.Marker = timeTicks{lang: ch.Lang, most: min(8, max(2, int(room/(3*p.Y.Tick.Label.Font.Size))))}
+	if _, ok := p.Y.Tick.Marker.(timeTicks); ok {
+		p.Y.Tick.Marker = timeTicks{lang: ch.Lang, most: min(8, max(2, int(room/(3*p.Y.Tick.Label.Font.Size))))}
+	}
+	if ch.tl != nil {
+		// Room below the hosts axis' 0 for the windows' lane.
+		lane := vg.Length(ch.tl.lane() * out.scale)
+		if h := p.DataCanvas(out.plotArea).Size().Y; h > 2*lane {
+			p.Y.Min = -p.Y.Max * float64(lane/(h-lane))
+		}
+	}
+	if ct, ok := p.X.Tick.Marker.(calendarTicks); ok {
+		// As many date labels as the width has room for.
+		ct.width = p.DataCanvas(out.plotArea).Size().X
+		ct.style = p.X.Tick.Label
+		p.X.Tick.Marker = ct
+	}
 	return out
 }
 

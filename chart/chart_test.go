@@ -342,37 +342,7 @@ func TestLegendOutsideTheData(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, size := range [][2]int{{800, 500}, {640, 480}, {1200, 300}, {400, 300}, {1600, 1000}} {
-				c := canvas(size[0], size[1])
-				l := ch.Layout(c)
-				where := fmt.Sprintf("%s, %s, %d×%d", name, lang, size[0], size[1])
-				if l.Data.Size().X <= 0 || l.Data.Size().Y <= 0 {
-					t.Errorf("%s: empty data area %v", where, l.Data)
-				}
-				if len(l.Entries) == 0 {
-					t.Errorf("%s: no legend entry fits", where)
-					continue
-				}
-				if overlap(l.Legend, l.Data) || overlap(l.Legend, l.Axes) || l.Legend.Max.Y > l.Axes.Min.Y {
-					t.Errorf("%s: legend %v is not below the plot %v (data %v)", where, l.Legend, l.Axes, l.Data)
-				}
-				if !within(l.Legend, c.Rectangle) || !within(l.Axes, c.Rectangle) {
-					t.Errorf("%s: legend %v or plot %v outside the picture %v", where, l.Legend, l.Axes, c.Rectangle)
-				}
-				if l.Title.Size().Y <= 0 || l.Title.Min.Y < l.Axes.Max.Y || !within(l.Title, c.Rectangle) {
-					t.Errorf("%s: title %v not above the plot %v", where, l.Title, l.Axes)
-				}
-				for i := range l.Entries {
-					for j := i + 1; j < len(l.Entries); j++ {
-						if overlap(l.Entries[i], l.Entries[j]) {
-							t.Errorf("%s: legend entries %d and %d overlap", where, i, j)
-						}
-					}
-				}
-				if size[1] >= 500 && len(l.Entries) != len(ch.Legend) {
-					t.Errorf("%s: %d of %d legend entries drawn", where, len(l.Entries), len(ch.Legend))
-				}
-			}
+			checkLayout(t, ch, fmt.Sprintf("%s, %s", name, lang))
 		}
 	}
 }
@@ -589,5 +559,43 @@ func TestTimeTicks(t *testing.T) {
 	// Far out: days, still a few labels.
 	if n := len((timeTicks{lang: "en", most: 8}).Ticks(0, 1e7)); n < 3 || n > 17 {
 		t.Errorf("%d ticks to 10⁷ minutes", n)
+	}
+}
+
+// checkLayout checks a chart's layout at five sizes: a data area, the
+// legend below the plot and inside the picture, its entries apart and, on
+// a picture 500 pixels high or more, all drawn; the title above the plot.
+func checkLayout(t *testing.T, ch *Chart, name string) {
+	t.Helper()
+	for _, size := range [][2]int{{800, 500}, {640, 480}, {1200, 300}, {400, 300}, {1600, 1000}} {
+		c := canvas(size[0], size[1])
+		l := ch.Layout(c)
+		where := fmt.Sprintf("%s, %d×%d", name, size[0], size[1])
+		if l.Data.Size().X <= 0 || l.Data.Size().Y <= 0 {
+			t.Errorf("%s: empty data area %v", where, l.Data)
+		}
+		if len(l.Entries) == 0 {
+			t.Errorf("%s: no legend entry fits", where)
+			continue
+		}
+		if overlap(l.Legend, l.Data) || overlap(l.Legend, l.Axes) || l.Legend.Max.Y > l.Axes.Min.Y {
+			t.Errorf("%s: legend %v is not below the plot %v (data %v)", where, l.Legend, l.Axes, l.Data)
+		}
+		if !within(l.Legend, c.Rectangle) || !within(l.Axes, c.Rectangle) {
+			t.Errorf("%s: legend %v or plot %v outside the picture %v", where, l.Legend, l.Axes, c.Rectangle)
+		}
+		if l.Title.Size().Y <= 0 || l.Title.Min.Y < l.Axes.Max.Y || !within(l.Title, c.Rectangle) {
+			t.Errorf("%s: title %v not above the plot %v", where, l.Title, l.Axes)
+		}
+		for i := range l.Entries {
+			for j := i + 1; j < len(l.Entries); j++ {
+				if overlap(l.Entries[i], l.Entries[j]) {
+					t.Errorf("%s: legend entries %d and %d overlap", where, i, j)
+				}
+			}
+		}
+		if size[1] >= 500 && len(l.Entries) != len(ch.Legend) {
+			t.Errorf("%s: %d of %d legend entries drawn", where, len(l.Entries), len(ch.Legend))
+		}
 	}
 }

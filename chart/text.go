@@ -39,6 +39,27 @@ type words struct {
 	keyBand, keyPoints string // what a band is, with the level; what dots are
 	keySep             string // between the parts of the key
 	unbounded          string // the top of an interval the data cannot bound
+
+	// A timeline's (Timeline).
+	tlMixed, tlHosts   string // its title: the patches, the hosts and the fleet; the patches and the hosts
+	tlHostsOf          string // the hosts of one named platform, after tlHosts' count
+	tlDate             string // the calendar axis: the years and the zone
+	tlDone, tlPercent  string // the hosts axis: hosts; percent of the fleet
+	tlEstimate, tlTop  string // the step lines: on the estimate; on the top, with the level
+	tlUnbounded        string // no top line: the interval is unbounded
+	tlNoTop            string // no top line for another reason, with it
+	tlWindows          string // the windows: length, opening time, days, consoles
+	tlTopOnly          string // windows the top needs and the estimate does not
+	tlSoak             string // the soak, with its length
+	tlFinish           string // the finish marks
+	tlDoneAt, tlTopAt  string // their labels, with the time
+	tlRing, tlPilot    string // a ring's label, with its number; the first of several
+	tlRingHosts        string // a ring's hosts, after its label
+	tlConsole          string // the consoles, with their number; tlConsoles above one
+	tlConsoles         string
+	tlDaily, tlWeekday string   // every day; Monday to Friday
+	tlDays             []string // the days' names, Sunday first
+	tlDaySep           string   // between them
 }
 
 var vocab = map[string]words{
@@ -62,6 +83,28 @@ var vocab = map[string]words{
 		keyBand: "band: %s%% prediction interval", keyPoints: "dots: published or observed times",
 		keySep:    "; ",
 		unbounded: "unbounded",
+
+		tlMixed:     "Rollout calendar: %s on a mixed fleet of %s hosts (%s)",
+		tlHosts:     "Rollout calendar: %s on %s hosts",
+		tlHostsOf:   " (%s)",
+		tlDate:      "date, %s (%s time)",
+		tlDone:      "hosts done",
+		tlPercent:   "hosts done, %% of %s",
+		tlEstimate:  "hosts done, each window planned on the estimate",
+		tlTop:       "each window planned on the top of its %s%% interval (band: between the two)",
+		tlUnbounded: "top of the interval: unbounded, no band",
+		tlNoTop:     "top of the interval not planned on, no band: %s",
+		tlWindows:   "windows: %[1]s from %[2]s, %[3]s, %[4]s (dark: planned work)",
+		tlTopOnly:   "window needed only when every window takes its top",
+		tlSoak:      "soak: %s after each ring",
+		tlFinish:    "last host done",
+		tlDoneAt:    "done %s", tlTopAt: "top %s",
+		tlRing: "Ring %d", tlPilot: " (pilot)",
+		tlRingHosts: ": %s hosts",
+		tlConsole:   "%d console", tlConsoles: "%d consoles",
+		tlDaily: "daily", tlWeekday: "Monday to Friday",
+		tlDays:   []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
+		tlDaySep: ", ",
 	},
 	"ja": {
 		hosts: "コンソール1台あたりの台数", time: "予想適用時間",
@@ -83,6 +126,28 @@ var vocab = map[string]words{
 		keyBand: "帯: %s%%予測区間", keyPoints: "点: 公表値または実測値",
 		keySep:    "、",
 		unbounded: "上限なし",
+
+		tlMixed:     "適用スケジュール: %s を混在環境%s台 (%s) に適用",
+		tlHosts:     "適用スケジュール: %s を%s台に適用",
+		tlHostsOf:   " (%s)",
+		tlDate:      "日付 (%s、タイムゾーン %s)",
+		tlDone:      "適用済み台数",
+		tlPercent:   "適用済み (%s台中の%%)",
+		tlEstimate:  "適用済み台数: 各時間枠を予想時間で計画",
+		tlTop:       "各時間枠を%s%%予測区間の上限で計画 (帯: 両者の間)",
+		tlUnbounded: "予測区間の上限: 上限なし (帯なし)",
+		tlNoTop:     "予測区間の上限では計画できません (帯なし): %s",
+		tlWindows:   "時間枠: %[3]s %[2]sから%[1]s、%[4]s (濃い部分: 予定の作業)",
+		tlTopOnly:   "すべての時間枠が上限までかかるときだけ必要な時間枠",
+		tlSoak:      "待機期間: 各リングの後%s",
+		tlFinish:    "最後の1台の適用完了",
+		tlDoneAt:    "完了 %s", tlTopAt: "上限 %s",
+		tlRing: "リング%d", tlPilot: " (パイロット)",
+		tlRingHosts: ": %s台",
+		tlConsole:   "コンソール%d台", tlConsoles: "コンソール%d台",
+		tlDaily: "毎日", tlWeekday: "平日",
+		tlDays:   []string{"日", "月", "火", "水", "木", "金", "土"},
+		tlDaySep: "・",
 	},
 }
 
@@ -93,7 +158,10 @@ var japaneseGlyphs = func() string {
 	return strings.Join([]string{w.hosts, w.time, w.title, w.bundle, w.mixed, w.noTable,
 		w.noTableTitle, w.noTableTitleKB, w.sep, w.identical, w.extrapolated, w.asked, w.askedConsoles,
 		w.window, w.mark, w.markConsoles, w.keyLine, w.keyExtra, w.keyBand, w.keyPoints,
-		w.keySep, w.unbounded, "0123456789,日時間分〜"}, "")
+		w.keySep, w.unbounded, "0123456789,日時間分〜",
+		w.tlMixed, w.tlHosts, w.tlDate, w.tlDone, w.tlPercent, w.tlEstimate, w.tlTop, w.tlUnbounded, w.tlNoTop,
+		w.tlWindows, w.tlTopOnly, w.tlSoak, w.tlFinish, w.tlDoneAt, w.tlTopAt, w.tlRing, w.tlPilot, w.tlRingHosts,
+		w.tlConsole, w.tlConsoles, w.tlDaily, w.tlWeekday, strings.Join(w.tlDays, ""), w.tlDaySep, "年月秒"}, "")
 }()
 
 // glossary puts the Japanese words of the bulletins' platform names in

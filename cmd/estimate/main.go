@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -39,6 +40,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	_ "time/tzdata" // --tz and --start name zones on any machine, with or without zoneinfo
 
 	"github.com/patchtime/patchtime/estimate"
 	"github.com/patchtime/patchtime/internal/clip"
@@ -141,6 +143,8 @@ type options struct {
 	lang         string                    // ja or en
 	wide         bool                      // --wide: every column in every row of the table
 	observed     *estimate.ObservationFile // the --observations file as read: the rows used and skipped
+	calendar     *plan.Calendar            // --start and the flags that go with it; nil without --start
+	ics          string                    // --ics FILE
 	version      bool                      // --version
 	help         bool                      // --help
 	flags        *pflag.FlagSet
@@ -152,6 +156,7 @@ to a fleet, from the HotFix Alert 予想適用時間 tables.
 Usage:
   estimate --patch KB|MSxx-xxx --hosts N[,N...] [flags]
   estimate --setup [NAME=]DURATION --hosts N [flags]
+  estimate --patch KB|MSxx-xxx --hosts N --window DURATION --start TIME [flags]
   estimate --patch KB|MSxx-xxx --explain
   estimate --list
 
@@ -171,6 +176,8 @@ Examples:
   estimate --patch KB899588 --hosts 10:5000:10 --format csv --bom -o kb899588.csv
   estimate --patch KB899588 --hosts 1200 --plot kb899588.png
   estimate --patch KB899588 --hosts 1200 --wide
+  estimate --patch KB899588 --hosts XP=3000 --window 4h --start 2026-12-01T22:00 --rings 50,100%
+  estimate --patch KB899588 --hosts XP=3000 --window 4h --start 2026-12-01T22:00 --ics rollout.ics
   estimate --list
 
 Flags:
@@ -209,6 +216,13 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVar(&o.catalog, "catalog", "", "use the catalog CSV in `FILE` instead of the embedded one")
 	fs.StringArrayVar(&o.bulletins, "bulletin", nil, "add the timing tables of the HotFix Alert page in `FILE` (text or HTML; UTF-8, Shift_JIS or EUC-JP); repeatable")
 	fs.StringVar(&o.observations, "observations", "", "calibrate to your own observed rollouts in `FILE`: catalog CSV, or this command's own CSV output with the minutes replaced by what you observed")
+	fs.String("start", "", "lay the rollout out on a calendar of windows of --window from `TIME` (2026-12-01T22:00, or with an offset …+09:00): the answer is a schedule")
+	fs.String("tz", "", "with --start: the time `ZONE` of the calendar (Asia/Tokyo); default the local one")
+	fs.String("days", "", "with --start: the `DAYS` with a window: daily (default), weekdays, or a list mon,wed,fri")
+	fs.StringArray("skip", nil, "with --start: `DATES` with no window, 2026-12-31 or a range 2026-12-29:2027-01-03; repeatable or comma-separated")
+	fs.String("rings", "", "with --start: waves of the fleet, a `LIST` of hosts or percentages, e.g. 50,10%,100% (a pilot of 50, then 10%, then the rest)")
+	fs.String("soak", "", "with --start and --rings: the wait after each ring before the next, `DURATION` (2d, 36h)")
+	fs.StringVar(&o.ics, "ics", "", "with --start: also write the windows to `FILE`.ics (iCalendar), atomically")
 	fs.BoolVar(&o.list, "list", false, "list the catalog's patches (or those of --patch) with their fitted setup and per-host rate")
 	fs.BoolVar(&o.explain, "explain", false, "print each curve's fit: coefficients with standard errors, residuals, R², leave-one-out error, model choice")
 	fs.StringVar(&o.format, "format", "table", "output `FORMAT`: table (for people), csv (for spreadsheets) or json (for tools)")
@@ -404,7 +418,7 @@ func runErr(args []string, stdout io.Writer) error {
 		if err := writeList(&text, cat, o); err != nil {
 			return err
 		}
-		return o.finish(stdout, nil, text.Bytes())
+		return o.finish(stdout, text.Bytes())
 	}
 	var cal *estimate.Calibration
 	var observed *estimate.ObservationFile
@@ -420,7 +434,18 @@ func runErr(args []string, stdout io.Writer) error {
 	q, err := plan.New(cat, o.request(cal))
 	var amb *plan.AmbiguousError
 	var unknown *estimate.UnknownPatchError
+	var calendar *plan.CalendarError
 	switch {
+	case errors.As(err, &calendar):
+		flag := map[string]string{"start": "--start", "zone": "--tz", "days": "--days", "skip": "--skip", "rings": "--rings",
+			"soak": "--soak", "window": "--window", "hosts": "--hosts", "consoles": "--consoles"}[calendar.Field]
+		if flag == "" {
+			flag = "--start"
+		}
+		if calendar.Value == "" {
+			return usagef("%s: %s (with --start)", flag, calendar.Reason)
+		}
+		return usagef("%s %s: %s", flag, clip.Quote(calendar.Value), calendar.Reason)
 	case errors.As(err, &unknown) && !patchLike().MatchString(unknown.Patch):
 		return usagef("%w; separate patches with commas: --patch KB899588,KB937894", err)
 	case errors.As(err, &unknown):
@@ -436,6 +461,9 @@ func runErr(args []string, stdout io.Writer) error {
 	}
 	if q.Rollout() && plan.Len(o.hosts) == 0 && len(o.fleet) == 0 && !o.explain {
 		return usagef("a bundle needs --hosts: the fleet it is rolled out to")
+	}
+	if o.calendar != nil {
+		return o.writeCalendar(stdout, q, cal)
 	}
 	var picture []byte
 	if o.plot != "" {
@@ -480,15 +508,86 @@ func runErr(args []string, stdout io.Writer) error {
 			text.WriteString(wrap(sentence(w, o)) + "\n")
 		}
 	}
-	return o.finish(stdout, plot, text.Bytes())
+	return o.finish(stdout, text.Bytes(), plot)
+}
+
+// writeCalendar answers a request with a calendar: the schedule as a
+// table, CSV or JSON, with --ics its windows as an iCalendar file and with
+// --plot its timeline, all put in place together.
+func (o *options) writeCalendar(stdout io.Writer, q *plan.Query, cal *estimate.Calibration) error {
+	a, err := q.Answer()
+	if err != nil {
+		return scheduleError(err)
+	}
+	s := a.Schedule
+	if o.upper && s.TopSlots == nil {
+		return usagef("--upper: the top of the intervals cannot be planned on: %s", s.TopReason)
+	}
+	var side []*outfile.File // written aside now, put in place with the output
+	defer func() {
+		for _, f := range side {
+			f.Abort()
+		}
+	}()
+	hold := func(flag, path string, data []byte) error {
+		f, err := outfile.Open(flag, path)
+		if err != nil {
+			return err
+		}
+		side = append(side, f)
+		return f.Hold(data)
+	}
+	if o.plot != "" {
+		picture, err := drawTimeline(s, *o)
+		if err != nil {
+			return err
+		}
+		if err := hold("--plot", o.plot, picture); err != nil {
+			return err
+		}
+	}
+	if o.ics != "" {
+		if err := hold("--ics", o.ics, icsOf(s, *o, time.Now())); err != nil {
+			return err
+		}
+	}
+	var text bytes.Buffer
+	switch o.format {
+	case "csv":
+		err = writeScheduleCSV(&text, s, *o)
+	case "json":
+		err = writeScheduleJSON(&text, s)
+	default:
+		if cal != nil {
+			writeCalibration(&text, cal, o.observed, o.lang)
+		}
+		writeSchedule(&text, a, *o)
+	}
+	if err != nil {
+		return err
+	}
+	return o.finish(stdout, text.Bytes(), side...)
+}
+
+// scheduleError says how to fix a schedule that cannot be laid out.
+func scheduleError(err error) error {
+	var short *plan.ShortWindowError
+	var many *plan.TooManyWindowsError
+	switch {
+	case errors.As(err, &short):
+		return usagef("--window: %w", err)
+	case errors.As(err, &many):
+		return usagef("--start: %w", err)
+	}
+	return err
 }
 
 // finish writes text to -o FILE or stdout and puts the plot in place:
 // nothing is put in place unless everything was made, and standard output
 // (or a stream, see outfile.File) is written last.
-func (o *options) finish(stdout io.Writer, plot *outfile.File, text []byte) error {
+func (o *options) finish(stdout io.Writer, text []byte, side ...*outfile.File) error {
 	if o.output == "" {
-		if err := outfile.Commit(plot); err != nil {
+		if err := outfile.Commit(side...); err != nil {
 			return err
 		}
 		outfile.MarkStarted()
@@ -505,7 +604,7 @@ func (o *options) finish(stdout io.Writer, plot *outfile.File, text []byte) erro
 	if err := f.Hold(text); err != nil {
 		return err
 	}
-	return outfile.Commit(f, plot)
+	return outfile.Commit(append([]*outfile.File{f}, side...)...)
 }
 
 // rowWriter is what the CSV and JSON writers of package estimate share.
@@ -603,6 +702,7 @@ func (o *options) request(cal *estimate.Calibration) plan.Request {
 		Window: time.Duration(o.window * float64(time.Minute)), Upper: o.upper,
 	}
 	r.Hosts, r.Consoles = o.hosts, o.consoles
+	r.Calendar = o.calendar
 	if o.flags.Changed("contention") || cal == nil {
 		r.Contention = &o.contention
 	}
@@ -695,7 +795,7 @@ func (o *options) check() error {
 	if o.bom && o.format != "csv" {
 		return usagef("--bom goes with --format csv")
 	}
-	files := []struct{ name, value string }{{"output", o.output}, {"plot", o.plot}, {"catalog", o.catalog}, {"observations", o.observations}}
+	files := []struct{ name, value string }{{"output", o.output}, {"plot", o.plot}, {"ics", o.ics}, {"catalog", o.catalog}, {"observations", o.observations}}
 	for _, b := range o.bulletins {
 		files = append(files, struct{ name, value string }{"bulletin", b})
 	}
@@ -704,8 +804,16 @@ func (o *options) check() error {
 			return usagef("--%s \"\": empty file name", f.name)
 		}
 	}
-	for _, out := range []struct{ flag, path string }{{"-o", o.output}, {"--plot", o.plot}} {
-		for _, in := range files[2:] {
+	outs := []struct{ flag, path string }{{"-o", o.output}, {"--plot", o.plot}, {"--ics", o.ics}}
+	for i, out := range outs {
+		for _, other := range outs[i+1:] {
+			if out.path != "" && other.path != "" && outfile.Same(out.path, other.path) {
+				return usagef("%s and %s name the same file %s", out.flag, other.flag, clip.Path(out.path))
+			}
+		}
+	}
+	for _, out := range outs {
+		for _, in := range files[3:] {
 			if out.path != "" && in.value != "" && !outfile.IsStream(out.path) && outfile.Same(out.path, in.value) {
 				return usagef("%s %s is the file --%s reads; write the output to another file", out.flag, clip.Path(out.path), in.name)
 			}
@@ -714,9 +822,6 @@ func (o *options) check() error {
 	if o.plot != "" {
 		if ext := strings.ToLower(filepath.Ext(o.plot)); ext != ".png" && ext != ".svg" {
 			return usagef("--plot %s: want a file name ending in .png or .svg", clip.Quote(o.plot))
-		}
-		if o.output != "" && outfile.Same(o.output, o.plot) {
-			return usagef("--plot and -o name the same file %s", clip.Path(o.plot))
 		}
 	}
 	var err error
@@ -756,10 +861,77 @@ func (o *options) check() error {
 	} else if o.upper {
 		return usagef("--upper goes with --window")
 	}
+	if err := o.checkCalendar(); err != nil {
+		return err
+	}
 	if err := o.checkCounts(); err != nil {
 		return err
 	}
 	return o.checkCombination()
+}
+
+// checkCalendar reads --start and the flags that go with it.
+func (o *options) checkCalendar() error {
+	fs := o.flags
+	if !fs.Changed("start") {
+		for _, name := range []string{"tz", "days", "skip", "rings", "soak", "ics"} {
+			if fs.Changed(name) {
+				return usagef("--%s goes with --start (the first window's date and time, e.g. --start 2026-12-01T22:00)", name)
+			}
+		}
+		return nil
+	}
+	if o.window == 0 {
+		return usagef("--start needs --window: the length of each window, e.g. --window 4h")
+	}
+	if o.explain || o.list {
+		return usagef("--start writes a schedule; drop --explain and --list")
+	}
+	var zone *time.Location
+	if tz := fs.Lookup("tz").Value.String(); fs.Changed("tz") {
+		var err error
+		if zone, err = plan.LoadZone(strings.TrimSpace(tz)); err != nil {
+			return usagef("--tz: %w", err)
+		}
+	}
+	c := &plan.Calendar{}
+	var err error
+	if c.Start, err = plan.ParseStart(strings.TrimSpace(fs.Lookup("start").Value.String()), zone); err != nil {
+		return usagef("--start: %w", err)
+	}
+	if fs.Changed("days") {
+		if c.Days, err = plan.ParseWeekdays(fs.Lookup("days").Value.String()); err != nil {
+			return usagef("--days: %w", err)
+		}
+	}
+	skips, _ := fs.GetStringArray("skip")
+	for _, v := range skips {
+		dates, err := plan.ParseDates(v)
+		if err != nil {
+			return usagef("--skip: %w", err)
+		}
+		c.Skip = append(c.Skip, dates...)
+	}
+	if fs.Changed("rings") {
+		if c.Rings, err = plan.ParseRings(fs.Lookup("rings").Value.String()); err != nil {
+			return usagef("--rings: %w", err)
+		}
+	}
+	if fs.Changed("soak") {
+		if !fs.Changed("rings") {
+			return usagef("--soak goes with --rings: the wait after each ring")
+		}
+		m, err := parseMinutes("soak", fs.Lookup("soak").Value.String(), false)
+		if err != nil {
+			return err
+		}
+		c.Soak = time.Duration(math.Round(m * float64(time.Minute)))
+	}
+	if o.ics != "" && strings.ToLower(filepath.Ext(o.ics)) != ".ics" {
+		return usagef("--ics %s: want a file name ending in .ics", clip.Quote(o.ics))
+	}
+	o.calendar = c
+	return nil
 }
 
 // maxGroups bounds the platforms of a mixed fleet, maxPatches the patches

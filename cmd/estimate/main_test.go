@@ -81,6 +81,12 @@ func TestGolden(t *testing.T) {
 		{"list-wide", []string{"--list", "--wide"}},
 		{"days", []string{"--patch", "KB899588", "--platform", "xp", "--hosts", "100000000,2000000"}},
 		{"days-en", []string{"--patch", "KB899588", "--platform", "xp", "--hosts", "100000000,2000000", "--lang", "en"}},
+		{"calendar", []string{"--patch", "KB899588,KB937894,KB885881", "--hosts", "XP=3000,2000=800,2003=150", "--consoles", "4", "--window", "2h", "--start", "2026-12-24T22:00", "--tz", "Asia/Tokyo", "--days", "weekdays", "--skip", "2026-12-31", "--rings", "50,10%,100%", "--soak", "2d"}},
+		{"calendar-en", []string{"--patch", "KB899588,KB937894,KB885881", "--hosts", "XP=3000,2000=800,2003=150", "--consoles", "4", "--window", "2h", "--start", "2026-12-24T22:00", "--tz", "Asia/Tokyo", "--days", "weekdays", "--skip", "2026-12-31", "--rings", "50,10%,100%", "--soak", "2d", "--lang", "en"}},
+		{"calendar-upper-en", []string{"--patch", "KB899588,KB937894,KB885881", "--hosts", "XP=3000,2000=800,2003=150", "--consoles", "4", "--window", "2h", "--start", "2026-12-24T22:00", "--tz", "Asia/Tokyo", "--days", "weekdays", "--skip", "2026-12-31", "--rings", "50,10%,100%", "--soak", "2d", "--lang", "en", "--upper"}},
+		{"calendar-csv", []string{"--patch", "KB899588,KB937894,KB885881", "--hosts", "XP=3000,2000=800,2003=150", "--consoles", "4", "--window", "2h", "--start", "2026-12-24T22:00", "--tz", "Asia/Tokyo", "--days", "weekdays", "--skip", "2026-12-31", "--rings", "50,10%,100%", "--soak", "2d", "--format", "csv"}},
+		{"calendar-json", []string{"--patch", "KB899588,KB937894,KB885881", "--hosts", "XP=3000,2000=800,2003=150", "--consoles", "4", "--window", "2h", "--start", "2026-12-24T22:00", "--tz", "Asia/Tokyo", "--days", "weekdays", "--skip", "2026-12-31", "--rings", "50,10%,100%", "--soak", "2d", "--format", "json"}},
+		{"calendar-one-platform", []string{"--patch", "KB899588", "--platform", "xp", "--hosts", "1200", "--consoles", "1", "--window", "1h", "--start", "2026-12-01T22:00", "--tz", "UTC", "--lang", "en"}},
 		{"list-injection-csv", []string{"--list", "--catalog", filepath.Join(catalogDir, "injection.csv"), "--format", "csv", "--bom"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

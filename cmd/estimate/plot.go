@@ -25,6 +25,11 @@ func draw(q *plan.Query, o options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return picture(ch, o)
+}
+
+// picture writes a chart in --plot's format and size.
+func picture(ch *chart.Chart, o options) ([]byte, error) {
 	var b bytes.Buffer
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(o.plot)), ".")
 	if err := chart.Write(&b, ch, format, o.plotW, o.plotH); err != nil {
@@ -60,4 +65,14 @@ func plotOptions(q *plan.Query, o options) (chart.Options, error) {
 		opts.Window = o.window
 	}
 	return opts, nil
+}
+
+// drawTimeline draws a schedule's timeline for --plot with --start: hosts
+// done over the calendar, on the estimate and on the top of the intervals.
+func drawTimeline(s *plan.Schedule, o options) ([]byte, error) {
+	ch, err := chart.Timeline(s, chart.TimelineOptions{Lang: o.lang})
+	if err != nil {
+		return nil, err
+	}
+	return picture(ch, o)
 }
