@@ -324,9 +324,29 @@ type Slot struct {
 
 // Batch is the hosts of one platform in one window.
 type Batch struct {
-	Platform string   `json:"platform"` // as in Schedule.Platforms
-	Hosts    int      `json:"hosts"`    // its hosts in the window
-	Patches  []string `json:"patches"`  // the patches they get: Schedule.Platforms' slice, shared; do not modify
+	Platform string     `json:"platform"` // as in Schedule.Platforms
+	Hosts    int        `json:"hosts"`    // its hosts in the window
+	Patches  []string   `json:"patches"`  // the patches they get: Schedule.Platforms' slice, shared; do not modify
+	Parts    []PartTime `json:"parts"`    // each patch's time on these hosts, in the order of Patches
+}
+
+// PartTime is one patch on one platform's hosts of a window: a part of the
+// window's rollout, the parts running one after another on the window's
+// consoles (the window's Span is their sum, with the combined interval).
+type PartTime struct {
+	Patch string        // as in Batch.Patches
+	Span  estimate.Span // its time on the batch's hosts, minutes, with its prediction interval
+}
+
+// MarshalJSON writes the part as {"patch", "minutes", "low_minutes",
+// "high_minutes" (null when unbounded)}.
+func (p PartTime) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Patch   string   `json:"patch"`
+		Minutes float64  `json:"minutes"`
+		Low     float64  `json:"low_minutes"`
+		High    *float64 `json:"high_minutes"`
+	}{p.Patch, p.Span.Minutes, p.Span.Low, finiteOrNil(p.Span.High)})
 }
 
 // CalendarError is a calendar input that cannot be used: a bad zone,
@@ -640,6 +660,7 @@ type ringPlan struct {
 type shape struct {
 	until int
 	span  estimate.Span
+	parts []estimate.Estimate // each job's estimate in such a window; the zero Estimate for a job with no host in it
 }
 
 // plan plans every ring on consoles consoles, on the top with upper:
@@ -700,7 +721,14 @@ func (cal *calendar) plan(q *Query, consoles int, upper bool) ([]ringPlan, error
 			if err != nil {
 				return nil, err
 			}
-			rp.shapes = append(rp.shapes, shape{until: until, span: p.Span})
+			// p.Jobs follows ringJobs: the jobs with hosts, in order.
+			parts, k := make([]estimate.Estimate, len(cal.jobs)), 0
+			for ji := range cal.jobs {
+				if counts[cal.jobPlat[ji]] > 0 {
+					parts[ji], k = p.Jobs[k], k+1
+				}
+			}
+			rp.shapes = append(rp.shapes, shape{until: until, span: p.Span, parts: parts})
 		}
 	}
 	return plans, nil
@@ -841,6 +869,11 @@ func (cal *calendar) layout(plans []ringPlan, plats []Platform, upper bool) ([]S
 					continue
 				}
 				batches[n] = Batch{Platform: plats[g].Name, Hosts: k, Patches: plats[g].Patches}
+				for ji, e := range rp.shapes[s].parts {
+					if cal.jobPlat[ji] == g {
+						batches[n].Parts = append(batches[n].Parts, PartTime{Patch: patchName(cal.jobs[ji].Curve), Span: e.Span})
+					}
+				}
 				n++
 				sl.Hosts += k
 			}

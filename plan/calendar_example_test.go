@@ -12,10 +12,10 @@ import (
 // This month's bundle on the whole mixed fleet, on a calendar: two-hour
 // windows from 22:00 Tokyo time on weekdays, a pilot of 50 hosts, then 10%
 // of the fleet, then the rest, two days of soak after each ring, and New
-// Year's Eve skipped. The soak after ring 2 ends on New Year's Eve, so
-// ring 3 starts on New Year's Day. On the estimate the last window ends a
-// minute before its close, and its top passes it; every window planned on
-// its top takes one window more.
+// Year's Eve skipped. The soak after ring 2 ends on 12-30 at 23:48, the
+// 31st is skipped, so ring 3 starts on New Year's Day. On the estimate
+// the last window ends two minutes before its close, and its top passes
+// it; every window planned on its top takes one window more.
 func ExampleCalendar() {
 	tokyo, err := plan.LoadZone("Asia/Tokyo")
 	if err != nil {

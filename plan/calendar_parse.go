@@ -62,6 +62,12 @@ func ParseStart(s string, zone *time.Location) (time.Time, error) {
 				loc = time.Local
 			}
 			if t, err := time.ParseInLocation(l.layout, text, loc); err == nil {
+				// A clock time a daylight-saving change skips does not
+				// exist there; the windows' clock time must.
+				if w, _ := time.Parse(l.layout, text); t.Hour() != w.Hour() || t.Minute() != w.Minute() {
+					return time.Time{}, &CalendarError{Field: "start", Value: s, Reason: fmt.Sprintf("%s does not exist in %s: the clocks skip it for daylight saving; start a day later (%s), or at a time that exists that night",
+						w.Format("15:04 on 2006-01-02"), loc, w.AddDate(0, 0, 1).Format("2006-01-02T15:04"))}
+				}
 				return t, nil
 			}
 			continue

@@ -710,3 +710,46 @@ func TestScheduleCostIsPerWindow(t *testing.T) {
 		t.Errorf("windows %v, allocations %v: want the same for 100 times the hosts", windows, allocs)
 	}
 }
+
+// TestSlotParts: each batch carries each patch's time on its hosts; they
+// add up to the window's time. KB899588 on h XP hosts on one console
+// takes (1934 + 33h)/196 minutes by hand; KB937894, setup + perHost·h of
+// its own curve.
+func TestSlotParts(t *testing.T) {
+	q, err := New(estimate.Default(), Request{
+		Patches: []string{"KB899588", "KB937894"}, Platform: "xp", Hosts: Counts(1200), Consoles: Counts(1),
+		Window: 2 * time.Hour, Calendar: &Calendar{Start: time.Date(2026, 12, 1, 22, 0, 0, 0, time.UTC)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := q.Schedule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := estimate.Default().Curves("KB937894", "xp")
+	for _, sl := range s.Slots {
+		var sum float64
+		for _, b := range sl.Batches {
+			if len(b.Parts) != len(b.Patches) {
+				t.Fatalf("%d parts for %d patches", len(b.Parts), len(b.Patches))
+			}
+			for i, p := range b.Parts {
+				if p.Patch != b.Patches[i] {
+					t.Errorf("part %d is %s, patch %s", i, p.Patch, b.Patches[i])
+				}
+				sum += p.Span.Minutes
+			}
+			h := float64(b.Hosts)
+			if got, want := b.Parts[0].Span.Minutes, (1934+33*h)/196; math.Abs(got-want) > 1e-9 {
+				t.Errorf("KB899588 on %d hosts: %v min, want %v", b.Hosts, got, want)
+			}
+			if got, want := b.Parts[1].Span.Minutes, cs[0].Setup()+cs[0].PerHost()*h; math.Abs(got-want) > 1e-9 {
+				t.Errorf("KB937894 on %d hosts: %v min, want %v", b.Hosts, got, want)
+			}
+		}
+		if math.Abs(sum-sl.Span.Minutes) > 1e-9 {
+			t.Errorf("parts add up to %v min, the window takes %v", sum, sl.Span.Minutes)
+		}
+	}
+}

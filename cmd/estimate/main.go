@@ -437,15 +437,7 @@ func runErr(args []string, stdout io.Writer) error {
 	var calendar *plan.CalendarError
 	switch {
 	case errors.As(err, &calendar):
-		flag := map[string]string{"start": "--start", "zone": "--tz", "days": "--days", "skip": "--skip", "rings": "--rings",
-			"soak": "--soak", "window": "--window", "hosts": "--hosts", "consoles": "--consoles"}[calendar.Field]
-		if flag == "" {
-			flag = "--start"
-		}
-		if calendar.Value == "" {
-			return usagef("%s: %s (with --start)", flag, calendar.Reason)
-		}
-		return usagef("%s %s: %s", flag, clip.Quote(calendar.Value), calendar.Reason)
+		return calendarError(err)
 	case errors.As(err, &unknown) && !patchLike().MatchString(unknown.Patch):
 		return usagef("%w; separate patches with commas: --patch KB899588,KB937894", err)
 	case errors.As(err, &unknown):
@@ -577,7 +569,7 @@ func scheduleError(err error) error {
 	case errors.As(err, &short):
 		return usagef("--window: %w", err)
 	case errors.As(err, &many):
-		return usagef("--start: %w", err)
+		return calendarError(err)
 	}
 	return err
 }
@@ -891,30 +883,30 @@ func (o *options) checkCalendar() error {
 	if tz := fs.Lookup("tz").Value.String(); fs.Changed("tz") {
 		var err error
 		if zone, err = plan.LoadZone(strings.TrimSpace(tz)); err != nil {
-			return usagef("--tz: %w", err)
+			return calendarError(err)
 		}
 	}
 	c := &plan.Calendar{}
 	var err error
 	if c.Start, err = plan.ParseStart(strings.TrimSpace(fs.Lookup("start").Value.String()), zone); err != nil {
-		return usagef("--start: %w", err)
+		return calendarError(err)
 	}
 	if fs.Changed("days") {
 		if c.Days, err = plan.ParseWeekdays(fs.Lookup("days").Value.String()); err != nil {
-			return usagef("--days: %w", err)
+			return calendarError(err)
 		}
 	}
 	skips, _ := fs.GetStringArray("skip")
 	for _, v := range skips {
 		dates, err := plan.ParseDates(v)
 		if err != nil {
-			return usagef("--skip: %w", err)
+			return calendarError(err)
 		}
 		c.Skip = append(c.Skip, dates...)
 	}
 	if fs.Changed("rings") {
 		if c.Rings, err = plan.ParseRings(fs.Lookup("rings").Value.String()); err != nil {
-			return usagef("--rings: %w", err)
+			return calendarError(err)
 		}
 	}
 	if fs.Changed("soak") {
@@ -932,6 +924,24 @@ func (o *options) checkCalendar() error {
 	}
 	o.calendar = c
 	return nil
+}
+
+// calendarError names the flag of a *plan.CalendarError and the value
+// given: `--days "mon,wdn": …`; other errors are returned as they are.
+func calendarError(err error) error {
+	var c *plan.CalendarError
+	if !errors.As(err, &c) {
+		return err
+	}
+	flag := map[string]string{"start": "--start", "zone": "--tz", "days": "--days", "skip": "--skip", "rings": "--rings",
+		"soak": "--soak", "window": "--window", "hosts": "--hosts", "consoles": "--consoles"}[c.Field]
+	if flag == "" {
+		flag = "--start"
+	}
+	if c.Value == "" {
+		return usagef("%s: %s (with --start)", flag, c.Reason)
+	}
+	return usagef("%s %s: %s", flag, clip.Quote(c.Value), c.Reason)
 }
 
 // maxGroups bounds the platforms of a mixed fleet, maxPatches the patches

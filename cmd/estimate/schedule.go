@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,11 +37,11 @@ var scheduleWords = map[string]scheduleLabels{
 		end: "end", top: "top", done: "done", percent: "%",
 		weekdays:    [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
 		windowOf:    "%s windows from %s, %s",
-		rings:       "ring %d: %s hosts",
+		rings:       "ring %d: %s",
 		soak:        "%s of soak after each ring",
 		patches:     "%s: %s",
-		finish:      "The last host is done %s on the estimate (%d windows), %s with every window planned on the top of its interval (%d windows).",
-		finishNoTop: "The last host is done %s on the estimate (%d windows); the top of the intervals cannot be planned on: %s.",
+		finish:      "The last host is done %s on the estimate (%s), %s with every window planned on the top of its interval (%s).",
+		finishNoTop: "The last host is done %s on the estimate (%s); the top of the intervals cannot be planned on: %s.",
 		nextDay:     "+1",
 		unbounded:   "unbounded",
 	},
@@ -49,11 +50,11 @@ var scheduleWords = map[string]scheduleLabels{
 		end: "終了予想", top: "上限", done: "累計", percent: "進捗",
 		weekdays:    [7]string{"日", "月", "火", "水", "木", "金", "土"},
 		windowOf:    "%sの時間帯、%sから、%s",
-		rings:       "リング%d: %s台",
+		rings:       "リング%d: %s",
 		soak:        "各リングの後に%sの様子見",
 		patches:     "%s: %s",
-		finish:      "最後の1台が終わるのは、予想では%s (%d回)、すべての回を予測区間の上限で計画すると%s (%d回) です。",
-		finishNoTop: "最後の1台が終わるのは、予想では%s (%d回) です。予測区間の上限では計画できません: %s。",
+		finish:      "最後の1台が終わるのは、予想では%s (%s)、すべての回を予測区間の上限で計画すると%s (%s) です。",
+		finishNoTop: "最後の1台が終わるのは、予想では%s (%s) です。予測区間の上限では計画できません: %s。",
 		nextDay:     "翌",
 		unbounded:   "上限なし",
 	},
@@ -121,7 +122,7 @@ func writeSchedule(out *bytes.Buffer, a *plan.Answer, o options) {
 			if c.bulletin != "" && c.bulletin != "-" {
 				name += " (" + c.bulletin + ")"
 			}
-			if !seen[name] {
+			if !seen[name] && name != "-" { // "-": a --setup patch with no name, said by its platform cell
 				seen[name] = true
 				head = append(head, name)
 			}
@@ -158,7 +159,7 @@ func writeSchedule(out *bytes.Buffer, a *plan.Answer, o options) {
 	if len(s.Rings) > 1 {
 		var rings []string
 		for _, r := range s.Rings {
-			rings = append(rings, fmt.Sprintf(w.rings, r.Ring, groupDigits(r.Hosts)))
+			rings = append(rings, fmt.Sprintf(w.rings, r.Ring, countOf(r.Hosts, l.hostsOf, o.lang)))
 		}
 		if s.Soak > 0 {
 			rings = append(rings, fmt.Sprintf(w.soak, exact(s.Soak.Minutes(), o.lang)))
@@ -201,7 +202,7 @@ func writeSchedule(out *bytes.Buffer, a *plan.Answer, o options) {
 		}
 		cells := []string{strconv.Itoa(i + 1), strconv.Itoa(slot.Ring), date,
 			groupDigits(slot.Hosts), strings.Join(parts, ", "), clock(slot.End, slot.Start, o.lang), clock(slot.Top, slot.Start, o.lang),
-			groupDigits(slot.Cumulative), strconv.FormatFloat(slot.Percent, 'f', 1, 64) + "%"}
+			groupDigits(slot.Cumulative), percentDone(slot.Cumulative, s.Hosts, 1) + "%"}
 		t.add(drop(cells)...)
 	}
 	t.write(out)
@@ -234,21 +235,32 @@ func daysOf(d plan.Weekdays, lang string) string {
 // the top of the intervals.
 func finishSentence(s *plan.Schedule, o options) string {
 	w := scheduleWords[o.lang]
-	if s.TopSlots == nil {
-		return fmt.Sprintf(w.finishNoTop, when(s.Finish, o.lang), len(s.Slots), s.TopReason)
+	windows := func(n int) string {
+		switch {
+		case o.lang == "ja":
+			return strconv.Itoa(n) + "回"
+		case n == 1:
+			return "1 window"
+		}
+		return strconv.Itoa(n) + " windows"
 	}
-	return fmt.Sprintf(w.finish, when(s.Finish, o.lang), len(s.Slots), when(s.FinishTop, o.lang), len(s.TopSlots))
+	if s.TopSlots == nil {
+		return fmt.Sprintf(w.finishNoTop, when(s.Finish, o.lang), windows(len(s.Slots)), s.TopReason)
+	}
+	return fmt.Sprintf(w.finish, when(s.Finish, o.lang), windows(len(s.Slots)), when(s.FinishTop, o.lang), windows(len(s.TopSlots)))
 }
 
-// scheduleColumns are the columns of a schedule's CSV: one row per window
-// and platform (tidy), for both plans.
-var scheduleColumns = []string{"plan", "window", "ring", "start", "close", "end", "top", "platform", "hosts", "patches",
-	"window_hosts", "minutes", "low_minutes", "high_minutes", "cumulative", "percent", "finish", "finish_top"}
+// scheduleColumns are the columns of a schedule's CSV: one row per
+// window, platform and patch (tidy), for both plans.
+var scheduleColumns = []string{"plan", "window", "ring", "start", "close", "end", "top", "platform", "hosts", "patch",
+	"minutes", "low_minutes", "high_minutes", "window_hosts", "window_minutes", "window_low_minutes", "window_high_minutes",
+	"cumulative", "percent", "finish", "finish_top"}
 
-// writeScheduleCSV writes a schedule as CSV: one row per window and
-// platform, planned on the estimate (plan "estimate") and on the top of
-// the intervals (plan "top"); times in RFC 3339 with the zone's offset,
-// minutes with two decimals, and on every row the finish of both plans.
+// writeScheduleCSV writes a schedule as CSV: one row per window, platform
+// and patch, planned on the estimate (plan "estimate") and on the top of
+// the intervals (plan "top"): the part's minutes and interval, the
+// window's, times in RFC 3339 with the zone's offset, minutes with two
+// decimals, and on every row the finish of both plans.
 func writeScheduleCSV(out *bytes.Buffer, s *plan.Schedule, o options) error {
 	if o.bom {
 		out.WriteString("\uFEFF")
@@ -261,26 +273,46 @@ func writeScheduleCSV(out *bytes.Buffer, s *plan.Schedule, o options) error {
 		}
 		return t.Format(time.RFC3339)
 	}
+	num := func(m float64) string {
+		if math.IsInf(m, 0) || math.IsNaN(m) {
+			return "" // unbounded
+		}
+		return strconv.FormatFloat(m, 'f', 2, 64)
+	}
 	d := estimate.Defuse
 	for _, p := range []struct {
 		name  string
 		slots []plan.Slot
 	}{{"estimate", s.Slots}, {"top", s.TopSlots}} {
 		for i, slot := range p.slots {
-			high := ""
-			if !(slot.Span.High > 1e300) {
-				high = strconv.FormatFloat(slot.Span.High, 'f', 2, 64)
-			}
 			for _, b := range slot.Batches {
-				cw.Write([]string{p.name, strconv.Itoa(i + 1), strconv.Itoa(slot.Ring), stamp(slot.Start), stamp(slot.Close), stamp(slot.End), stamp(slot.Top),
-					d(b.Platform), strconv.Itoa(b.Hosts), d(strings.Join(b.Patches, " ")), strconv.Itoa(slot.Hosts),
-					strconv.FormatFloat(slot.Span.Minutes, 'f', 2, 64), strconv.FormatFloat(slot.Span.Low, 'f', 2, 64), high,
-					strconv.Itoa(slot.Cumulative), strconv.FormatFloat(slot.Percent, 'f', 2, 64), stamp(s.Finish), stamp(s.FinishTop)})
+				for _, part := range b.Parts {
+					cw.Write([]string{p.name, strconv.Itoa(i + 1), strconv.Itoa(slot.Ring), stamp(slot.Start), stamp(slot.Close), stamp(slot.End), stamp(slot.Top),
+						d(b.Platform), strconv.Itoa(b.Hosts), d(part.Patch),
+						num(part.Span.Minutes), num(part.Span.Low), num(part.Span.High),
+						strconv.Itoa(slot.Hosts), num(slot.Span.Minutes), num(slot.Span.Low), num(slot.Span.High),
+						strconv.Itoa(slot.Cumulative), percentDone(slot.Cumulative, s.Hosts, 2), stamp(s.Finish), stamp(s.FinishTop)})
+				}
 			}
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// percentDone writes the share of the fleet done with the given decimals,
+// rounded down, so that it reads 100 only when every host is done, and
+// never 0 once one is: 9,996 of 10,000 is 99.9, not 100.0.
+func percentDone(done, fleet, decimals int) string {
+	if fleet <= 0 {
+		return ""
+	}
+	scale := math.Pow(10, float64(decimals))
+	p := math.Floor(100*scale*float64(done)/float64(fleet)) / scale
+	if done > 0 && p == 0 {
+		p = 1 / scale
+	}
+	return strconv.FormatFloat(p, 'f', decimals, 64)
 }
 
 // writeScheduleJSON writes the schedule as JSON (see plan.Schedule).
@@ -300,14 +332,15 @@ func writeScheduleJSON(out *bytes.Buffer, s *plan.Schedule) error {
 // zone), named by its ring and hosts, with the planned end, the top of
 // its interval and its hosts of each platform in the description. now
 // is the file's DTSTAMP; each event's UID is made of the window's start
-// and number, so that a schedule imported again updates its events.
+// (one window a day), so that a schedule imported again updates the
+// events of the windows it keeps.
 func icsOf(s *plan.Schedule, o options, now time.Time) []byte {
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//patchtime//estimate//EN")
 	slots := slotsOf(s, o)
 	for i, slot := range slots {
-		uid := fmt.Sprintf("%s-%d-of-%d@patchtime", slot.Start.UTC().Format("20060102T150405Z"), i+1, len(slots))
+		uid := fmt.Sprintf("%s@patchtime", slot.Start.UTC().Format("20060102T150405Z")) // one window a day: its opening names it
 		e := cal.AddEvent(uid)
 		e.SetDtStampTime(now.UTC())
 		e.SetStartAt(slot.Start.UTC())
@@ -318,13 +351,13 @@ func icsOf(s *plan.Schedule, o options, now time.Time) []byte {
 		}
 		if o.lang == "ja" {
 			e.SetSummary(fmt.Sprintf("パッチ適用 %d/%d回目: リング%d、%s台", i+1, len(slots), slot.Ring, groupDigits(slot.Hosts)))
-			e.SetDescription(fmt.Sprintf("%s\n終了予想 %s、上限 %s\n累計 %s台 (%.1f%%)", strings.Join(parts, "\n"),
-				clock(slot.End, slot.Start, o.lang), clock(slot.Top, slot.Start, o.lang), groupDigits(slot.Cumulative), slot.Percent))
+			e.SetDescription(fmt.Sprintf("%s\n終了予想 %s、上限 %s (%s)\n累計 %s台 (%s%%)", strings.Join(parts, "\n"),
+				clock(slot.End, slot.Start, o.lang), clock(slot.Top, slot.Start, o.lang), slot.Start.Format("MST"), countOf(slot.Cumulative, tableLabels["en"].hostsOf, "en"), percentDone(slot.Cumulative, s.Hosts, 1)))
 		} else {
-			e.SetSummary(fmt.Sprintf("Patch window %d of %d: ring %d, %s hosts", i+1, len(slots), slot.Ring, groupDigits(slot.Hosts)))
-			e.SetDescription(fmt.Sprintf("%s\nplanned end %s, top of interval %s\ndone %s hosts (%.1f%%)", strings.Join(parts, "\n"),
-				clock(slot.End, slot.Start, o.lang), clock(slot.Top, slot.Start, o.lang), groupDigits(slot.Cumulative), slot.Percent))
+			e.SetSummary(fmt.Sprintf("Patch window %d of %d: ring %d, %s", i+1, len(slots), slot.Ring, countOf(slot.Hosts, tableLabels["en"].hostsOf, "en")))
+			e.SetDescription(fmt.Sprintf("%s\nplanned end %s, top of interval %s (%s)\ndone %s (%s%%)", strings.Join(parts, "\n"),
+				clock(slot.End, slot.Start, o.lang), clock(slot.Top, slot.Start, o.lang), slot.Start.Format("MST"), groupDigits(slot.Cumulative), percentDone(slot.Cumulative, s.Hosts, 1)))
 		}
 	}
-	return []byte(cal.Serialize())
+	return []byte(cal.Serialize(ics.WithNewLineWindows)) // RFC 5545: lines end in CRLF
 }

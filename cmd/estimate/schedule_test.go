@@ -39,11 +39,11 @@ func TestScheduleByHand(t *testing.T) {
 		day := time.Date(2026, 12, 1+i, 22, 0, 0, 0, time.UTC)
 		end := day.Add(time.Duration(minutes * float64(time.Minute)))
 		if f[3] != day.Format(time.RFC3339) || f[4] != day.Add(time.Hour).Format(time.RFC3339) || f[5] != end.Format(time.RFC3339) ||
-			f[8] != "240" || f[14] != itoa(240*(i+1)) || f[11] != "50.28" {
+			f[8] != "240" || f[17] != itoa(240*(i+1)) || f[10] != "50.28" || f[14] != "50.28" {
 			t.Errorf("window %d: %v; want start %s, end %s, 240 hosts, %d done", i+1, f, day.Format(time.RFC3339), end.Format(time.RFC3339), 240*(i+1))
 		}
 	}
-	if !strings.HasSuffix(lines[1], ","+time.Date(2026, 12, 5, 22, 50, 16, 0, time.UTC).Format(time.RFC3339)+","+strings.Split(lines[1], ",")[17]) {
+	if f := strings.Split(lines[1], ","); f[19] != time.Date(2026, 12, 5, 22, 50, 16, 0, time.UTC).Format(time.RFC3339) {
 		t.Errorf("finish of the first row: %s; want 2026-12-05T22:50:16Z", lines[1])
 	}
 }
@@ -88,6 +88,18 @@ func TestScheduleICS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if crlf, lf := strings.Count(string(raw), "\r\n"), strings.Count(string(raw), "\n"); crlf == 0 || crlf != lf {
+		t.Errorf("%d of %d lines end in CRLF; RFC 5545 wants all", crlf, lf)
+	}
+	for _, line := range strings.Split(string(raw), "\r\n") {
+		if len(line) > 75 {
+			t.Errorf("a line of %d octets, over RFC 5545's 75: %q", len(line), line)
+		}
+	}
 	cal, err := ics.ParseCalendar(f)
 	if err != nil {
 		t.Fatal(err)
@@ -187,5 +199,21 @@ func TestScheduleOutputsTogether(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(out); string(after) != string(before) {
 		t.Error("a failed run changed -o's file")
+	}
+}
+
+// TestPercentDone: the share done is rounded down, so that it reads 100
+// only when all is done, and never 0 once a host is.
+func TestPercentDone(t *testing.T) {
+	for _, c := range []struct {
+		done, fleet, dec int
+		want             string
+	}{
+		{9996, 10000, 1, "99.9"}, {10000, 10000, 1, "100.0"}, {4, 10000, 1, "0.1"}, {0, 10000, 1, "0.0"},
+		{50, 3950, 1, "1.2"}, {99995, 100000, 2, "99.99"}, {445, 3950, 2, "11.26"},
+	} {
+		if got := percentDone(c.done, c.fleet, c.dec); got != c.want {
+			t.Errorf("%d of %d: %s, want %s", c.done, c.fleet, got, c.want)
+		}
 	}
 }
