@@ -327,7 +327,7 @@ type Batch struct {
 	Platform string     `json:"platform"` // as in Schedule.Platforms
 	Hosts    int        `json:"hosts"`    // its hosts in the window
 	Patches  []string   `json:"patches"`  // the patches they get: Schedule.Platforms' slice, shared; do not modify
-	Parts    []PartTime `json:"parts"`    // each patch's time on these hosts, in the order of Patches
+	Parts    []PartTime `json:"parts"`    // each patch's time on these hosts, in the order of Patches; shared by the windows of the same size, do not modify
 }
 
 // PartTime is one patch on one platform's hosts of a window: a part of the
@@ -660,7 +660,7 @@ type ringPlan struct {
 type shape struct {
 	until int
 	span  estimate.Span
-	parts []estimate.Estimate // each job's estimate in such a window; the zero Estimate for a job with no host in it
+	parts [][]PartTime // each platform's parts in such a window, shared by its windows' batches
 }
 
 // plan plans every ring on consoles consoles, on the top with upper:
@@ -722,10 +722,11 @@ func (cal *calendar) plan(q *Query, consoles int, upper bool) ([]ringPlan, error
 				return nil, err
 			}
 			// p.Jobs follows ringJobs: the jobs with hosts, in order.
-			parts, k := make([]estimate.Estimate, len(cal.jobs)), 0
-			for ji := range cal.jobs {
-				if counts[cal.jobPlat[ji]] > 0 {
-					parts[ji], k = p.Jobs[k], k+1
+			parts, k := make([][]PartTime, len(cal.plats)), 0
+			for ji, j := range cal.jobs {
+				if g := cal.jobPlat[ji]; counts[g] > 0 {
+					parts[g] = append(parts[g], PartTime{Patch: patchName(j.Curve), Span: p.Jobs[k].Span})
+					k++
 				}
 			}
 			rp.shapes = append(rp.shapes, shape{until: until, span: p.Span, parts: parts})
@@ -868,12 +869,7 @@ func (cal *calendar) layout(plans []ringPlan, plats []Platform, upper bool) ([]S
 				if k == 0 {
 					continue
 				}
-				batches[n] = Batch{Platform: plats[g].Name, Hosts: k, Patches: plats[g].Patches}
-				for ji, e := range rp.shapes[s].parts {
-					if cal.jobPlat[ji] == g {
-						batches[n].Parts = append(batches[n].Parts, PartTime{Patch: patchName(cal.jobs[ji].Curve), Span: e.Span})
-					}
-				}
+				batches[n] = Batch{Platform: plats[g].Name, Hosts: k, Patches: plats[g].Patches, Parts: rp.shapes[s].parts[g]}
 				n++
 				sl.Hosts += k
 			}
