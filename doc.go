@@ -13,8 +13,14 @@
 //   - fit fits curves to points by least squares; it knows nothing of
 //     patches.
 //   - estimate holds the catalog of observations (one is embedded), the
-//     fitted curves and their estimates, and the export rows.
-//   - cmd/estimate is the command line: flags in, table or CSV out.
+//     fitted curves and their estimates, calibration, and the export rows.
+//   - plan answers a planner's whole question in one call: a bundle on a
+//     mixed fleet, the consoles or windows a maintenance window needs,
+//     and the rollout laid out on a calendar of windows, in rings, with
+//     its finish on the estimate and on the top of the intervals.
+//   - chart draws curves and a schedule's timeline with gonum/plot.
+//   - cmd/estimate is the command line: flags in; a table, CSV, JSON, an
+//     iCalendar file or a picture out.
 //
 // The command:
 //

@@ -10,6 +10,12 @@
 // memory for them), and Query.Answer collects them with the window's
 // answers. The estimate command builds the same Request from its flags,
 // so a planning tool that imports this package gets the same numbers.
+//
+// With a Calendar, the answer also lays the rollout out on a calendar of
+// maintenance windows (Answer.Schedule, or Query.Schedule alone): the
+// days with a window, dates skipped, rings with a soak after each, and
+// when the last host is done on the estimate and on the top of the
+// intervals.
 package plan
 
 import (
