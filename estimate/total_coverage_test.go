@@ -51,14 +51,7 @@ func TestTotalCoverage(t *testing.T) {
 					for _, ti := range b {
 						r.Jobs = append(r.Jobs, Job{curves[ti], hosts})
 					}
-					p, err := r.Estimate()
-					if err != nil {
-						t.Fatal(err)
-					}
-					var lo, hi float64
-					for _, e := range p.Jobs {
-						lo, hi = lo+e.Low, hi+e.High
-					}
+					p, lo, hi := addedBounds(t, r)
 					for d := 0; d < draws; d++ {
 						var v float64
 						for _, ti := range b {
@@ -137,18 +130,6 @@ func TestTotalSameTable(t *testing.T) {
 			return x.Hosts == y.Hosts && x.Consoles == y.Consoles && x.Minutes == y.Minutes
 		})
 	}
-	added := func(r Rollout) (Plan, float64, float64) {
-		t.Helper()
-		p, err := r.Estimate()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var lo, hi float64
-		for _, e := range p.Jobs {
-			lo, hi = lo+e.Low, hi+e.High
-		}
-		return p, lo, hi
-	}
 	var twin, other [2]*Curve
 	for i, a := range all {
 		for _, b := range all[i+1:] {
@@ -167,13 +148,13 @@ func TestTotalSameTable(t *testing.T) {
 		{Jobs: []Job{{twin[0], 800}, {twin[1], 400}}},   // one table printed twice: a mixed fleet
 		{Jobs: []Job{{other[0], 800}, {other[0], 400}}}, // one curve twice
 	} {
-		p, lo, hi := added(r)
+		p, lo, hi := addedBounds(t, r)
 		if !near(p.Low, lo, 1e-12) || !near(p.High, hi, 1e-12) {
 			t.Errorf("%s + %s: interval %v–%v, want the bounds added %v–%v", r.Jobs[0].Curve.Series(), r.Jobs[1].Curve.Series(), p.Low, p.High, lo, hi)
 		}
 	}
 	r := Rollout{Jobs: []Job{{other[0], 800}, {other[1], 400}}}
-	p, lo, hi := added(r)
+	p, lo, hi := addedBounds(t, r)
 	e0, e1 := p.Jobs[0], p.Jobs[1]
 	crit := other[0].crit
 	se0, se1 := (e0.High-e0.Minutes)/crit, (e1.High-e1.Minutes)/crit
@@ -181,4 +162,19 @@ func TestTotalSameTable(t *testing.T) {
 	if !near(p.High, p.Minutes+half, 1e-12) || !near(p.Low, max(0, p.Minutes-half), 1e-12) || !(p.High < hi) || !(p.Low > lo) {
 		t.Errorf("%s + %s: interval %v–%v, want %v ± %v (bounds added: %v–%v)", other[0].Series(), other[1].Series(), p.Low, p.High, p.Minutes, half, lo, hi)
 	}
+}
+
+// addedBounds estimates a rollout and returns its plan with the bounds of
+// its parts added, the interval a total had before it combined them.
+func addedBounds(t *testing.T, r Rollout) (Plan, float64, float64) {
+	t.Helper()
+	p, err := r.Estimate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lo, hi float64
+	for _, e := range p.Jobs {
+		lo, hi = lo+e.Low, hi+e.High
+	}
+	return p, lo, hi
 }

@@ -111,8 +111,16 @@ func writeSchedule(out *bytes.Buffer, a *plan.Answer, o options) {
 	// What the windows share: the patches each platform gets.
 	var head []string
 	if len(s.Platforms) == 1 && len(o.fleet) == 0 && len(a.Rows) > 0 && a.Rows[0].Curve != nil {
-		// One fleet size: the patches with their bulletins, the platform.
-		seen := map[string]bool{}
+		// One fleet size: each patch with its bulletin, then its platform,
+		// each said once ("-": a --setup patch with no name, said by its
+		// platform cell).
+		seen := map[string]bool{"-": true}
+		add := func(s string) {
+			if !seen[s] {
+				seen[s] = true
+				head = append(head, s)
+			}
+		}
 		for _, r := range a.Rows {
 			if r.Curve == nil {
 				continue
@@ -122,14 +130,8 @@ func writeSchedule(out *bytes.Buffer, a *plan.Answer, o options) {
 			if c.bulletin != "" && c.bulletin != "-" {
 				name += " (" + c.bulletin + ")"
 			}
-			if !seen[name] && name != "-" { // "-": a --setup patch with no name, said by its platform cell
-				seen[name] = true
-				head = append(head, name)
-			}
-			if !seen["\x00"+c.platform] {
-				seen["\x00"+c.platform] = true
-				head = append(head, c.platform)
-			}
+			add(name)
+			add(c.platform)
 		}
 	}
 	for _, p := range s.Platforms {
